@@ -1,0 +1,202 @@
+// Package cli is the lodestar command: it parses the command line, builds the configuration
+// and runs a subcommand. Run is the whole program, so tests drive it exactly as a user would.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/lodestar-cx/lodestar/internal/config"
+)
+
+// Version is the release, set at build time with -ldflags "-X .../internal/cli.Version=v1.2.3".
+var Version = "dev"
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// env is a Run's view of the process: its output and its environment.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+type command struct {
+	name    string
+	summary string
+	// usage is the argument synopsis after the command name.
+	usage string
+	// flags registers the command's flags on fs, into cfg.
+	flags func(fs *flag.FlagSet, cfg *config.Config)
+	run   func(ctx context.Context, e *env, cfg *config.Config, args []string) error
+}
+
+func commands() []*command {
+	return []*command{
+		serveCommand(),
+		migrateCommand(),
+		configCommand(),
+		versionCommand(),
+	}
+}
+
+// usageError is a mistake on the command line: it is reported on one line with exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// Run runs the lodestar command with args (without the program name) and returns the exit code.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	if len(args) == 0 {
+		printHelp(stderr)
+		return exitUsage
+	}
+	name, rest := args[0], args[1:]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		if len(rest) > 0 {
+			if c := find(rest[0]); c != nil {
+				printCommandHelp(stdout, c)
+				return exitOK
+			}
+			fmt.Fprintf(stderr, "lodestar help: unknown command %q; run 'lodestar help' for the list\n", rest[0])
+			return exitUsage
+		}
+		printHelp(stdout)
+		return exitOK
+	}
+	c := find(name)
+	if c == nil {
+		fmt.Fprintf(stderr, "lodestar: unknown command %q; run 'lodestar help' for the list\n", name)
+		return exitUsage
+	}
+	cfg := config.Default()
+	fs := newFlagSet(c, &cfg)
+	if err := fs.Parse(rest); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printCommandHelp(stdout, c)
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "lodestar %s: %v (see 'lodestar %s -h')\n", c.name, err, c.name)
+		return exitUsage
+	}
+	if err := config.ApplyEnv(fs, e.getenv); err != nil {
+		fmt.Fprintf(stderr, "lodestar %s: %v\n", c.name, err)
+		return exitUsage
+	}
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintf(stderr, "lodestar %s: %v\n", c.name, err)
+		return exitUsage
+	}
+	if err := c.run(ctx, e, &cfg, fs.Args()); err != nil {
+		var ue *usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "lodestar %s: %v (see 'lodestar %s -h')\n", c.name, err, c.name)
+			return exitUsage
+		}
+		fmt.Fprintf(stderr, "lodestar %s: %v\n", c.name, err)
+		return exitError
+	}
+	return exitOK
+}
+
+func find(name string) *command {
+	for _, c := range commands() {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+func newFlagSet(c *command, cfg *config.Config) *flag.FlagSet {
+	fs := flag.NewFlagSet("lodestar "+c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if c.flags != nil {
+		c.flags(fs, cfg)
+	}
+	return fs
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprint(w, `Lodestar runs a customer experience roadmap: feedback and metrics, goals, the journey,
+and the initiatives that move them.
+
+Usage: lodestar <command> [flags]
+
+Commands:
+`)
+	cs := commands()
+	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
+	for _, c := range cs {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `  help       show this list, or a command's flags: lodestar help <command>
+
+Every flag can also be set through its LODESTAR_* environment variable (shown with the flag);
+a flag on the command line wins.
+`)
+}
+
+func printCommandHelp(w io.Writer, c *command) {
+	fmt.Fprintf(w, "Usage: lodestar %s [flags]%s\n\n%s.\n", c.name, c.usage, c.summary)
+	cfg := config.Default()
+	fs := newFlagSet(c, &cfg)
+	has := false
+	fs.VisitAll(func(*flag.Flag) { has = true })
+	if !has {
+		return
+	}
+	fmt.Fprint(w, "\nFlags:\n")
+	fs.VisitAll(func(f *flag.Flag) {
+		name, usage := flag.UnquoteUsage(f)
+		fmt.Fprintf(w, "  --%s", f.Name)
+		if name != "" {
+			fmt.Fprintf(w, " %s", name)
+		}
+		fmt.Fprintf(w, "\n      %s", usage)
+		if f.DefValue != "" {
+			fmt.Fprintf(w, " (default %q)", f.DefValue)
+		}
+		fmt.Fprintf(w, "\n      env %s\n", config.EnvName(f.Name))
+	})
+}
+
+// newLogger builds the process logger: text on a terminal, JSON otherwise, unless told.
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	format := cfg.LogFormat
+	if format == "auto" {
+		format = "json"
+		if f, ok := w.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+				format = "text"
+			}
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func noArgs(args []string) error {
+	if len(args) > 0 {
+		return &usageError{msg: fmt.Sprintf("unexpected arguments: %s", strings.Join(args, " "))}
+	}
+	return nil
+}
