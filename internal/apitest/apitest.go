@@ -20,17 +20,25 @@ import (
 	validator "github.com/pb33f/libopenapi-validator"
 	vErrors "github.com/pb33f/libopenapi-validator/errors"
 
+	"github.com/lodestar-cx/lodestar/internal/audit"
+	"github.com/lodestar-cx/lodestar/internal/auth"
 	"github.com/lodestar-cx/lodestar/internal/server"
 	"github.com/lodestar-cx/lodestar/internal/store"
 	"github.com/lodestar-cx/lodestar/internal/store/storetest"
+	"github.com/lodestar-cx/lodestar/internal/workspace"
 )
 
-// Env is one running server and a client for it.
+// Env is one running server and a client for it, with a first user who owns a first
+// workspace and holds a write token for it.
 type Env struct {
-	Store  *store.Store
-	Server *server.Server
-	URL    string
-	Client *http.Client
+	Store     *store.Store
+	Server    *server.Server
+	URL       string
+	Client    *http.Client
+	Owner     auth.User
+	Workspace workspace.Workspace
+	// Token is the owner's write token for Workspace; Do sends it unless told otherwise.
+	Token string
 }
 
 // Options tune the environment.
@@ -42,7 +50,7 @@ type Options struct {
 func Start(t testing.TB, driver string, opts Options) *Env {
 	t.Helper()
 	st := storetest.Open(t, driver, storetest.Options{Now: opts.Now})
-	srv, err := server.New(server.Options{Store: st, Version: "test"})
+	srv, err := server.New(server.Options{Store: st, Version: "test", Now: opts.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,12 +64,41 @@ func Start(t testing.TB, driver string, opts Options) *Env {
 	if len(errs) > 0 {
 		t.Fatalf("OpenAPI validator: %v", errs)
 	}
-	return &Env{
+	e := &Env{
 		Store:  st,
 		Server: srv,
 		URL:    ts.URL,
 		Client: &http.Client{Transport: &checkingTransport{t: t, base: ts.Client().Transport, v: v}},
 	}
+	e.Owner = e.NewUser(t, "owner@example.com")
+	ws, err := st.CreateWorkspace(t.Context(), audit.System, e.Owner.ID, workspace.CreateInput{Name: "Home"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Workspace = ws
+	e.Token = e.NewToken(t, ws.ID, e.Owner.ID, auth.ScopeWrite)
+	return e
+}
+
+// NewUser creates a user without a password (API callers use tokens).
+func (e *Env) NewUser(t testing.TB, email string) auth.User {
+	t.Helper()
+	u, err := e.Store.CreateUser(t.Context(), audit.System, email, "", "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// NewToken creates an API token for the user in the workspace and returns its secret.
+func (e *Env) NewToken(t testing.TB, ws, userID int64, scope auth.Scope) string {
+	t.Helper()
+	secret, hint := auth.NewToken()
+	if _, err := e.Store.CreateToken(t.Context(), audit.System, ws, userID,
+		auth.NewTokenInput{Name: "test", Scope: scope}, auth.HashSecret(secret), hint); err != nil {
+		t.Fatal(err)
+	}
+	return secret
 }
 
 // checkingTransport validates API exchanges against the OpenAPI document as they happen.
@@ -152,8 +189,9 @@ func (r *Response) JSON(t testing.TB, v any) {
 	}
 }
 
-// Do sends a request. body is sent as is when it is a string or []byte, and as JSON otherwise;
-// headers come in name, value pairs.
+// Do sends a request with the environment's token. body is sent as is when it is a string or
+// []byte, and as JSON otherwise; headers come in name, value pairs, and an Authorization
+// header among them, even empty, replaces the token.
 func (e *Env) Do(t testing.TB, method, path string, body any, headers ...string) *Response {
 	t.Helper()
 	var rd io.Reader
@@ -177,8 +215,12 @@ func (e *Env) Do(t testing.TB, method, path string, body any, headers ...string)
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	req.Header.Set("Authorization", "Bearer "+e.Token)
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
+	}
+	if req.Header.Get("Authorization") == "" {
+		req.Header.Del("Authorization")
 	}
 	resp, err := e.Client.Do(req)
 	if err != nil {

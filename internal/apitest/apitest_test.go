@@ -70,6 +70,7 @@ func TestCheckingTransportCatchesDrift(t *testing.T) {
 			tr := &checkingTransport{t: rec, base: c.resp, v: v}
 			req, _ := http.NewRequest(c.method, "http://lodestar.test"+c.path, strings.NewReader(c.body))
 			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer lst_test")
 			if _, err := tr.RoundTrip(req); err != nil {
 				t.Fatal(err)
 			}

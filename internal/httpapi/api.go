@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lodestar-cx/lodestar/internal/audit"
+	"github.com/lodestar-cx/lodestar/internal/auth"
 	"github.com/lodestar-cx/lodestar/internal/fault"
 	"github.com/lodestar-cx/lodestar/internal/store"
 	"github.com/lodestar-cx/lodestar/internal/telemetry"
@@ -28,6 +30,7 @@ const Prefix = "/api/v1"
 // API is the REST API. Build it with New and serve it with Handler.
 type API struct {
 	store  *store.Store
+	auth   *auth.Service
 	log    *slog.Logger
 	routes []*Route
 	mux    *http.ServeMux
@@ -37,6 +40,7 @@ type API struct {
 // Options configures the API.
 type Options struct {
 	Store  *store.Store
+	Auth   *auth.Service
 	Logger *slog.Logger
 	// Version is the application version shown in the OpenAPI document.
 	Version string
@@ -44,7 +48,7 @@ type Options struct {
 
 // New builds the API and its OpenAPI document.
 func New(opts Options) (*API, error) {
-	a := &API{store: opts.Store, log: opts.Logger, mux: http.NewServeMux()}
+	a := &API{store: opts.Store, auth: opts.Auth, log: opts.Logger, mux: http.NewServeMux()}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -56,8 +60,8 @@ func New(opts Options) (*API, error) {
 	a.spec = spec
 	a.routes = append(a.routes, &Route{
 		Method: http.MethodGet, Path: "/openapi.json", Summary: "This API's OpenAPI 3.1 document",
-		undocumented: true,
-		serve: func(w http.ResponseWriter, r *http.Request) error {
+		Perm: auth.PermPublic, undocumented: true,
+		serve: func(w http.ResponseWriter, r *Request) error {
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Cache-Control", "no-cache")
 			_, err := w.Write(a.spec)
@@ -78,7 +82,7 @@ func (a *API) OpenAPI() []byte { return a.spec }
 func (a *API) Routes() []RouteInfo {
 	out := make([]RouteInfo, len(a.routes))
 	for i, r := range a.routes {
-		out[i] = RouteInfo{Method: r.Method, Path: Prefix + r.Path, Conditional: r.Conditional}
+		out[i] = RouteInfo{Method: r.Method, Path: Prefix + r.Path, Conditional: r.Conditional, Perm: r.Perm}
 	}
 	return out
 }
@@ -88,6 +92,8 @@ type RouteInfo struct {
 	Method, Path string
 	// Conditional routes need If-Match.
 	Conditional bool
+	// Perm is what the caller needs.
+	Perm auth.Permission
 }
 
 // Route is one operation of the API.
@@ -98,6 +104,11 @@ type Route struct {
 	Path    string // below Prefix, with {name} wildcards
 	Summary string
 	Tag     string
+	// Perm is what the caller needs; a route must say. Routes with a workspace permission
+	// have {workspace} in their path.
+	Perm auth.Permission
+	// Query documents the query parameters beside limit and cursor.
+	Query []QueryParam
 	// Conditional routes change a versioned object and need If-Match with its ETag.
 	Conditional bool
 	// Status is the success status; 0 means 200, or 204 for a handler without output.
@@ -109,7 +120,14 @@ type Route struct {
 
 	in, out      reflect.Type // nil when there is no body
 	undocumented bool
-	serve        func(w http.ResponseWriter, r *http.Request) error
+	serve        func(w http.ResponseWriter, r *Request) error
+}
+
+// QueryParam documents one query parameter.
+type QueryParam struct {
+	Name, Description string
+	// Format is a JSON Schema string format such as "date-time"; empty for plain text.
+	Format string
 }
 
 // Request is what a handler gets beside its decoded input.
@@ -117,6 +135,19 @@ type Request struct {
 	*http.Request
 	// IfMatch is the version named by If-Match, on conditional routes.
 	IfMatch int64
+	// User is the caller, on routes that need one.
+	User auth.User
+	// Token is the API token the caller used.
+	Token auth.Token
+	// Workspace is the id of the workspace in the path, on workspace routes, and Role the
+	// caller's role there as limited by the token's scope.
+	Workspace int64
+	Role      auth.Role
+}
+
+// Actor is the caller, for the audit trail.
+func (r *Request) Actor() audit.Actor {
+	return audit.Actor{UserID: r.User.ID, TokenID: r.Token.ID, RequestID: telemetry.RequestID(r.Context())}
 }
 
 // PathID reads a numeric path parameter.
@@ -161,8 +192,8 @@ func op[In, Out any](route Route, fn func(r *Request, in In) (Out, error)) *Rout
 	if limit == 0 {
 		limit = DefaultBodyLimit
 	}
-	rt.serve = func(w http.ResponseWriter, hr *http.Request) error {
-		req := &Request{Request: hr}
+	rt.serve = func(w http.ResponseWriter, req *Request) error {
+		hr := req.Request
 		if rt.Conditional {
 			v, err := parseIfMatch(hr.Header.Get("If-Match"))
 			if err != nil {
@@ -235,8 +266,14 @@ func (a *API) register() {
 	methods := map[string][]string{}
 	var paths []string
 	for _, rt := range a.routes {
+		if rt.Perm == 0 {
+			panic(fmt.Sprintf("route %s %s does not say what permission it needs", rt.Method, rt.Path))
+		}
+		if rt.Perm.Workspace() != strings.HasPrefix(rt.Path, "/workspaces/{workspace}") {
+			panic(fmt.Sprintf("route %s %s: permission %s and path disagree about the workspace", rt.Method, rt.Path, rt.Perm))
+		}
 		pattern := rt.Method + " " + Prefix + rt.Path
-		a.mux.Handle(pattern, a.wrap(pattern, rt.serve))
+		a.mux.Handle(pattern, a.wrap(pattern, rt))
 		if _, ok := methods[rt.Path]; !ok {
 			paths = append(paths, rt.Path)
 		}
@@ -248,19 +285,20 @@ func (a *API) register() {
 			allow = append(allow, http.MethodHead)
 		}
 		allowed := strings.Join(allow, ", ")
-		a.mux.Handle(Prefix+p, a.wrap(Prefix+p, func(w http.ResponseWriter, r *http.Request) error {
+		a.mux.Handle(Prefix+p, a.wrap(Prefix+p, &Route{Perm: auth.PermPublic, serve: func(w http.ResponseWriter, r *Request) error {
 			return &apiError{status: http.StatusMethodNotAllowed, code: "method-not-allowed",
 				detail: fmt.Sprintf("%s is not allowed here; allowed: %s.", r.Method, allowed),
 				header: http.Header{"Allow": {allowed}}}
-		}))
+		}}))
 	}
-	a.mux.Handle(Prefix+"/", a.wrap(Prefix+"/", func(w http.ResponseWriter, r *http.Request) error {
+	a.mux.Handle(Prefix+"/", a.wrap(Prefix+"/", &Route{Perm: auth.PermPublic, serve: func(w http.ResponseWriter, r *Request) error {
 		return newError(http.StatusNotFound, "no-such-route", fmt.Sprintf("There is no API route %s.", r.URL.Path))
-	}))
+	}}))
 }
 
-// wrap turns a handler's returned error into a problem response and a panic into a 500.
-func (a *API) wrap(pattern string, serve func(http.ResponseWriter, *http.Request) error) http.Handler {
+// wrap authenticates and authorizes the caller for the route, runs it, and turns its error
+// into a problem response and a panic into a 500.
+func (a *API) wrap(pattern string, rt *Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		telemetry.SetRoute(r.Context(), pattern)
 		defer func() {
@@ -271,7 +309,11 @@ func (a *API) wrap(pattern string, serve func(http.ResponseWriter, *http.Request
 				writeProblem(w, r, a.log, fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
 			}
 		}()
-		if err := serve(w, r); err != nil {
+		req, err := a.authorize(r, rt)
+		if err == nil {
+			err = rt.serve(w, req)
+		}
+		if err != nil {
 			writeProblem(w, r, a.log, err)
 		}
 	})

@@ -12,6 +12,8 @@ import (
 	validator "github.com/pb33f/libopenapi-validator"
 
 	"github.com/lodestar-cx/lodestar/internal/apitest"
+	"github.com/lodestar-cx/lodestar/internal/audit"
+	"github.com/lodestar-cx/lodestar/internal/auth"
 	"github.com/lodestar-cx/lodestar/internal/httpapi"
 	"github.com/lodestar-cx/lodestar/internal/store/storetest"
 	"github.com/lodestar-cx/lodestar/internal/workspace"
@@ -102,15 +104,16 @@ func TestWorkspaceScenarios(t *testing.T) {
 			env := apitest.Start(t, d, apitest.Options{})
 			for _, sc := range scenarios {
 				t.Run(sc.name, func(t *testing.T) {
-					seed, err := env.Store.CreateWorkspace(t.Context(), workspace.CreateInput{Name: "Seed"})
+					seed, err := env.Store.CreateWorkspace(t.Context(), audit.System, env.Owner.ID, workspace.CreateInput{Name: "Seed"})
 					if err != nil {
 						t.Fatal(err)
 					}
+					token := env.NewToken(t, seed.ID, env.Owner.ID, auth.ScopeWrite)
 					path := sc.path
 					if strings.Contains(path, "%d") {
 						path = fmt.Sprintf(path, seed.ID)
 					}
-					resp := env.Do(t, sc.method, path, sc.body, sc.headers...)
+					resp := env.Do(t, sc.method, path, sc.body, append([]string{"Authorization", "Bearer " + token}, sc.headers...)...)
 					if resp.Status != sc.status {
 						t.Fatalf("%s %s = %d, want %d; body %s", sc.method, path, resp.Status, sc.status, resp.Body)
 					}
@@ -155,12 +158,14 @@ func TestETagRoundTrip(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			env := apitest.Start(t, d, apitest.Options{})
 			created := env.Do(t, "POST", "/api/v1/workspaces", map[string]string{"name": "Acme"})
-			var w workspace.Workspace
-			created.JSON(t, &w)
-			etag := created.Header.Get("ETag")
+			if etag := created.Header.Get("ETag"); created.Status != 201 || etag != `"v1"` {
+				t.Fatalf("create = %d with ETag %q, want 201 and \"v1\"", created.Status, etag)
+			}
+			w := env.Workspace
 			got := env.Do(t, "GET", fmt.Sprintf("/api/v1/workspaces/%d", w.ID), nil)
-			if got.Header.Get("ETag") != etag || etag != `"v1"` {
-				t.Fatalf("ETag after create %q, after get %q; want both \"v1\"", etag, got.Header.Get("ETag"))
+			etag := got.Header.Get("ETag")
+			if etag != `"v1"` {
+				t.Fatalf("ETag of GET %q; want \"v1\"", etag)
 			}
 			patched := env.Do(t, "PATCH", fmt.Sprintf("/api/v1/workspaces/%d", w.ID), map[string]string{"name": "Acme 2"}, "If-Match", etag)
 			if patched.Status != 200 || patched.Header.Get("ETag") != `"v2"` {
@@ -180,8 +185,7 @@ func TestConcurrentPatchesOneWins(t *testing.T) {
 	for _, d := range storetest.Drivers(t) {
 		t.Run(d, func(t *testing.T) {
 			env := apitest.Start(t, d, apitest.Options{})
-			var w workspace.Workspace
-			env.Do(t, "POST", "/api/v1/workspaces", map[string]string{"name": "Contended"}).JSON(t, &w)
+			w := env.Workspace
 			const n = 50
 			statuses := make([]int, n)
 			var wg sync.WaitGroup
@@ -208,15 +212,18 @@ func TestPaginationThroughAPI(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			env := apitest.Start(t, d, apitest.Options{})
 			want := map[string]bool{}
+			teams := fmt.Sprintf("/api/v1/workspaces/%d/teams", env.Workspace.ID)
 			for i := range 5 {
-				name := fmt.Sprintf("W%d", i)
+				name := fmt.Sprintf("T%d", i)
 				want[name] = true
-				env.Do(t, "POST", "/api/v1/workspaces", map[string]string{"name": name})
+				if r := env.Do(t, "POST", teams, map[string]string{"name": name}); r.Status != 201 {
+					t.Fatalf("create team = %d %s", r.Status, r.Body)
+				}
 			}
 			seen := map[string]bool{}
-			path := "/api/v1/workspaces?limit=2"
+			path := teams + "?limit=2"
 			for pages := 1; ; pages++ {
-				var page httpapi.List[workspace.Workspace]
+				var page httpapi.List[workspace.Team]
 				env.Do(t, "GET", path, nil).JSON(t, &page)
 				for _, w := range page.Items {
 					if seen[w.Name] {
@@ -230,7 +237,7 @@ func TestPaginationThroughAPI(t *testing.T) {
 					}
 					break
 				}
-				path = "/api/v1/workspaces?limit=2&cursor=" + page.NextCursor
+				path = teams + "?limit=2&cursor=" + page.NextCursor
 			}
 			if len(seen) != len(want) {
 				t.Errorf("saw %v, want %v", seen, want)

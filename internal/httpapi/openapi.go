@@ -10,6 +10,8 @@ import (
 	"unicode"
 
 	"github.com/invopop/jsonschema"
+
+	"github.com/lodestar-cx/lodestar/internal/auth"
 )
 
 // buildOpenAPI writes the OpenAPI 3.1 document of the routes. Schemas come from the Go types
@@ -50,6 +52,13 @@ func buildOpenAPI(routes []*Route, version string) ([]byte, error) {
 				map[string]any{"name": "cursor", "in": "query", "description": "The next_cursor of the previous page.",
 					"schema": map[string]any{"type": "string"}})
 		}
+		for _, q := range rt.Query {
+			schema := map[string]any{"type": "string"}
+			if q.Format != "" {
+				schema["format"] = q.Format
+			}
+			params = append(params, map[string]any{"name": q.Name, "in": "query", "description": q.Description, "schema": schema})
+		}
 		if rt.Conditional {
 			params = append(params, map[string]any{"name": "If-Match", "in": "header", "required": true,
 				"description": "The ETag of the version this change applies to.",
@@ -87,6 +96,17 @@ func buildOpenAPI(routes []*Route, version string) ([]byte, error) {
 			responses["412"] = problemResponse("The object changed since the version named in If-Match.")
 			responses["428"] = problemResponse("If-Match is missing.")
 		}
+		if rt.Perm == auth.PermPublic {
+			operation["security"] = []any{}
+		} else {
+			operation["security"] = []any{map[string]any{"bearer": []string{}}}
+			responses["401"] = problemResponse("The API token is missing, unknown, revoked or expired.")
+			if rt.Perm.Workspace() {
+				operation["description"] = "Needs the " + rt.Perm.Role().String() + " role in the workspace (a read-only token acts as a viewer)."
+				responses["403"] = problemResponse("The caller's role in the workspace is too weak.")
+				responses["404"] = problemResponse("The workspace or object does not exist or is not visible to the caller.")
+			}
+		}
 		operation["responses"] = responses
 		if paths[Prefix+rt.Path] == nil {
 			paths[Prefix+rt.Path] = map[string]any{}
@@ -101,7 +121,13 @@ func buildOpenAPI(routes []*Route, version string) ([]byte, error) {
 			"description": "The REST API of Lodestar, a self-hosted customer experience roadmap. Errors are RFC 9457 problem details; changes to versioned objects need If-Match with the ETag from a GET.",
 		},
 		"paths":      paths,
-		"components": map[string]any{"schemas": b.schemas},
+		"components": map[string]any{
+			"schemas": b.schemas,
+			"securitySchemes": map[string]any{"bearer": map[string]any{
+				"type": "http", "scheme": "bearer",
+				"description": "An API token (lst_…), made per user and workspace with `lodestar token create` or the web UI.",
+			}},
+		},
 	}
 	return json.MarshalIndent(doc, "", "  ")
 }

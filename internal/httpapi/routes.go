@@ -1,14 +1,20 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/lodestar-cx/lodestar/internal/auth"
+)
 
 // routeTable is every route of the API, by area. A route added here is served, documented in
 // the OpenAPI document and checked by the tests that walk the table.
 func (a *API) routeTable() []*Route {
 	var rs []*Route
-	rs = append(rs, op(Route{ID: "ping", Method: http.MethodGet, Path: "/ping", Tag: "meta",
+	rs = append(rs, op(Route{ID: "ping", Method: http.MethodGet, Path: "/ping", Tag: "meta", Perm: auth.PermSignedIn,
 		Summary: "Answer with the API version, as a cheap authenticated round trip"}, a.ping))
 	rs = append(rs, a.workspaceRoutes()...)
+	rs = append(rs, a.teamRoutes()...)
+	rs = append(rs, a.tokenRoutes()...)
 	return rs
 }
 

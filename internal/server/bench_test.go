@@ -7,12 +7,16 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/lodestar-cx/lodestar/internal/audit"
+	"github.com/lodestar-cx/lodestar/internal/auth"
 	"github.com/lodestar-cx/lodestar/internal/server"
 	"github.com/lodestar-cx/lodestar/internal/store/storetest"
+	"github.com/lodestar-cx/lodestar/internal/workspace"
 )
 
 // The request path of a trivial JSON endpoint through all the middleware (request id, route
-// label, metrics, access log, recovery, the API's error and encoding path), beside a bare
+// label, metrics, access log, recovery, token authentication against the database, the API's
+// error and encoding path), beside a bare
 // net/http handler that writes the same JSON. Run both with:
 //
 //	go test -run '^$' -bench RequestPath -benchmem ./internal/server/
@@ -22,6 +26,20 @@ func BenchmarkRequestPath(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	u, err := st.CreateUser(b.Context(), audit.System, "bench@example.com", "", "", false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ws, err := st.CreateWorkspace(b.Context(), audit.System, u.ID, workspace.CreateInput{Name: "Bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	secret, hint := auth.NewToken()
+	if _, err := st.CreateToken(b.Context(), audit.System, ws.ID, u.ID, auth.NewTokenInput{Name: "bench", Scope: auth.ScopeRead},
+		auth.HashSecret(secret), hint); err != nil {
+		b.Fatal(err)
+	}
+	bearer := "Bearer " + secret
 	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := json.Marshal(map[string]string{"api": "v1"})
 		w.Header().Set("Content-Type", "application/json")
@@ -33,6 +51,7 @@ func BenchmarkRequestPath(b *testing.B) {
 	}{{"bare", bare}, {"lodestar", srv.Handler()}} {
 		b.Run("in-process/"+c.name, func(b *testing.B) {
 			req := httptest.NewRequest("GET", "/api/v1/ping", nil)
+			req.Header.Set("Authorization", bearer)
 			b.ReportAllocs()
 			for b.Loop() {
 				w := httptest.NewRecorder()
@@ -51,7 +70,9 @@ func BenchmarkRequestPath(b *testing.B) {
 			b.SetParallelism(8)
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					resp, err := client.Get(ts.URL + "/api/v1/ping")
+					req, _ := http.NewRequest("GET", ts.URL+"/api/v1/ping", nil)
+					req.Header.Set("Authorization", bearer)
+					resp, err := client.Do(req)
 					if err != nil {
 						b.Error(err)
 						return

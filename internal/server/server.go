@@ -16,6 +16,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/lodestar-cx/lodestar/internal/auth"
 	"github.com/lodestar-cx/lodestar/internal/httpapi"
 	"github.com/lodestar-cx/lodestar/internal/store"
 	"github.com/lodestar-cx/lodestar/internal/telemetry"
@@ -27,6 +28,13 @@ type Options struct {
 	Store   *store.Store
 	Logger  *slog.Logger
 	Version string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Policy rules sign-in; the zero value means auth.DefaultPolicy.
+	Policy auth.Policy
+	// SecureCookies marks session cookies Secure and gives them the __Host- prefix. It is
+	// off only for plain-http development on localhost.
+	SecureCookies bool
 }
 
 // Server is Lodestar's HTTP handler with everything mounted.
@@ -44,11 +52,17 @@ func New(opts Options) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	api, err := httpapi.New(httpapi.Options{Store: opts.Store, Logger: log, Version: opts.Version})
+	policy := opts.Policy
+	if policy == (auth.Policy{}) {
+		policy = auth.DefaultPolicy
+	}
+	authn := auth.NewService(opts.Store, opts.Now, policy)
+	api, err := httpapi.New(httpapi.Options{Store: opts.Store, Auth: authn, Logger: log, Version: opts.Version})
 	if err != nil {
 		return nil, err
 	}
-	pages, err := web.New(web.Options{Logger: log, Version: opts.Version})
+	pages, err := web.New(web.Options{Store: opts.Store, Auth: authn, Logger: log, Version: opts.Version,
+		SecureCookies: opts.SecureCookies})
 	if err != nil {
 		return nil, err
 	}

@@ -84,8 +84,8 @@ func TestRequestIDAndMetrics(t *testing.T) {
 	get(t, ts.URL+"/api/v1/workspaces/12345")
 	_, metrics := get(t, ts.URL+"/metrics")
 	for _, want := range []string{
-		`lodestar_http_requests_total{method="GET",route="GET /api/v1/ping",status="200"} 2`,
-		`lodestar_http_requests_total{method="GET",route="GET /api/v1/workspaces/{workspace}",status="404"} 1`,
+		`lodestar_http_requests_total{method="GET",route="GET /api/v1/ping",status="401"} 2`,
+		`lodestar_http_requests_total{method="GET",route="GET /api/v1/workspaces/{workspace}",status="401"} 1`,
 		`lodestar_http_request_duration_seconds_bucket{method="GET",route="GET /api/v1/ping"`,
 		`go_sql_open_connections{db_name="write"}`,
 		`go_sql_open_connections{db_name="read"}`,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/lodestar-cx/lodestar/internal/audit"
 	"github.com/lodestar-cx/lodestar/internal/config"
 	"github.com/lodestar-cx/lodestar/internal/fault"
 	"github.com/lodestar-cx/lodestar/internal/store"
@@ -115,7 +116,7 @@ func TestWorkspaceCRUD(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			ctx := t.Context()
 			s := storetest.Open(t, d, storetest.Options{Now: func() time.Time { return clock }})
-			w, err := s.CreateWorkspace(ctx, workspace.CreateInput{Name: "Acme"})
+			w, err := s.CreateWorkspace(ctx, audit.System, 0, workspace.CreateInput{Name: "Acme"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -133,23 +134,23 @@ func TestWorkspaceCRUD(t *testing.T) {
 			}
 
 			name := "Acme Corp"
-			up, err := s.UpdateWorkspace(ctx, w.ID, 1, workspace.UpdateInput{Name: &name})
+			up, err := s.UpdateWorkspace(ctx, audit.System, w.ID, 1, workspace.UpdateInput{Name: &name})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if up.Name != name || up.Version != 2 {
 				t.Errorf("UpdateWorkspace = %+v, want name %q version 2", up, name)
 			}
-			if _, err := s.UpdateWorkspace(ctx, w.ID, 1, workspace.UpdateInput{Name: &name}); !errors.Is(err, fault.ErrStale) {
+			if _, err := s.UpdateWorkspace(ctx, audit.System, w.ID, 1, workspace.UpdateInput{Name: &name}); !errors.Is(err, fault.ErrStale) {
 				t.Errorf("UpdateWorkspace at an old version = %v, want ErrStale", err)
 			}
-			if _, err := s.UpdateWorkspace(ctx, w.ID+1000, 1, workspace.UpdateInput{Name: &name}); !errors.Is(err, fault.ErrNotFound) {
+			if _, err := s.UpdateWorkspace(ctx, audit.System, w.ID+1000, 1, workspace.UpdateInput{Name: &name}); !errors.Is(err, fault.ErrNotFound) {
 				t.Errorf("UpdateWorkspace of a missing workspace = %v, want ErrNotFound", err)
 			}
-			if err := s.DeleteWorkspace(ctx, w.ID, 1); !errors.Is(err, fault.ErrStale) {
+			if err := s.DeleteWorkspace(ctx, audit.System, w.ID, 1); !errors.Is(err, fault.ErrStale) {
 				t.Errorf("DeleteWorkspace at an old version = %v, want ErrStale", err)
 			}
-			if err := s.DeleteWorkspace(ctx, w.ID, 2); err != nil {
+			if err := s.DeleteWorkspace(ctx, audit.System, w.ID, 2); err != nil {
 				t.Errorf("DeleteWorkspace = %v", err)
 			}
 			if _, err := s.Workspace(ctx, w.ID); !errors.Is(err, fault.ErrNotFound) {
@@ -164,7 +165,7 @@ func TestWorkspacePages(t *testing.T) {
 		ctx := t.Context()
 		var ids []int64
 		for i := range 7 {
-			w, err := s.CreateWorkspace(ctx, workspace.CreateInput{Name: string(rune('A' + i))})
+			w, err := s.CreateWorkspace(ctx, audit.System, 0, workspace.CreateInput{Name: string(rune('A' + i))})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -197,7 +198,7 @@ func TestWorkspacePages(t *testing.T) {
 func TestConcurrentConditionalUpdates(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		w, err := s.CreateWorkspace(ctx, workspace.CreateInput{Name: "Race"})
+		w, err := s.CreateWorkspace(ctx, audit.System, 0, workspace.CreateInput{Name: "Race"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -207,7 +208,7 @@ func TestConcurrentConditionalUpdates(t *testing.T) {
 		for i := range n {
 			wg.Go(func() {
 				name := "writer " + string(rune('a'+i))
-				_, errs[i] = s.UpdateWorkspace(ctx, w.ID, w.Version, workspace.UpdateInput{Name: &name})
+				_, errs[i] = s.UpdateWorkspace(ctx, audit.System, w.ID, w.Version, workspace.UpdateInput{Name: &name})
 			})
 		}
 		wg.Wait()

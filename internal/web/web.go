@@ -17,6 +17,8 @@ import (
 	"path"
 	"strings"
 
+	"github.com/lodestar-cx/lodestar/internal/auth"
+	"github.com/lodestar-cx/lodestar/internal/store"
 	"github.com/lodestar-cx/lodestar/internal/telemetry"
 )
 
@@ -41,8 +43,12 @@ type Web struct {
 
 // Options configures the pages.
 type Options struct {
+	Store   *store.Store
+	Auth    *auth.Service
 	Logger  *slog.Logger
 	Version string
+	// SecureCookies marks the session cookie Secure with the __Host- prefix.
+	SecureCookies bool
 }
 
 // New loads the templates and hashes the assets.
