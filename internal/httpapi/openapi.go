@@ -120,7 +120,7 @@ func buildOpenAPI(routes []*Route, version string) ([]byte, error) {
 			"version":     version,
 			"description": "The REST API of Lodestar, a self-hosted customer experience roadmap. Errors are RFC 9457 problem details; changes to versioned objects need If-Match with the ETag from a GET.",
 		},
-		"paths":      paths,
+		"paths": paths,
 		"components": map[string]any{
 			"schemas": b.schemas,
 			"securitySchemes": map[string]any{"bearer": map[string]any{

@@ -76,5 +76,9 @@ func (a *API) setTeamMember(r *Request, member bool) (workspace.Team, error) {
 	return a.store.SetTeamMember(r.Context(), r.Actor(), r.Workspace, id, uid, member)
 }
 
-func (a *API) addTeamMember(r *Request, _ Empty) (workspace.Team, error)    { return a.setTeamMember(r, true) }
-func (a *API) removeTeamMember(r *Request, _ Empty) (workspace.Team, error) { return a.setTeamMember(r, false) }
+func (a *API) addTeamMember(r *Request, _ Empty) (workspace.Team, error) {
+	return a.setTeamMember(r, true)
+}
+func (a *API) removeTeamMember(r *Request, _ Empty) (workspace.Team, error) {
+	return a.setTeamMember(r, false)
+}

@@ -83,7 +83,7 @@ func (s *Store) UserWorkspaces(ctx context.Context, userID, only int64, p Page) 
 }
 
 func scanWorkspaceRows(r *sql.Rows) (workspace.Workspace, error) { return scanWorkspace(r) }
-func workspaceID(w workspace.Workspace) int64                   { return w.ID }
+func workspaceID(w workspace.Workspace) int64                    { return w.ID }
 
 // UpdateWorkspace applies in to the workspace if it is still at version.
 func (s *Store) UpdateWorkspace(ctx context.Context, a audit.Actor, id, version int64, in workspace.UpdateInput) (workspace.Workspace, error) {
