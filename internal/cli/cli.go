@@ -26,15 +26,20 @@ const (
 	exitUsage = 2
 )
 
-// env is a Run's view of the process: its output and its environment.
+// env is a Run's view of the process: its input, output and environment.
 type env struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
 }
 
 type command struct {
-	name    string
+	name string
+	// full is the name as typed after "lodestar", such as "workspace create"; set by lookup.
+	full    string
 	summary string
+	// subs are the subcommands of a group such as "workspace"; a group has no run of its own.
+	subs []*command
 	// usage is the argument synopsis after the command name.
 	usage string
 	// flags registers the command's flags on fs, into cfg.
@@ -48,6 +53,11 @@ func commands() []*command {
 		migrateCommand(),
 		configCommand(),
 		versionCommand(),
+		userCommand(),
+		workspaceCommand(),
+		teamCommand(),
+		tokenCommand(),
+		auditCommand(),
 	}
 }
 
@@ -58,7 +68,11 @@ func (e *usageError) Error() string { return e.msg }
 
 // Run runs the lodestar command with args (without the program name) and returns the exit code.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	return run(ctx, &env{stdin: os.Stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}, args)
+}
+
+func run(ctx context.Context, e *env, args []string) int {
+	stdout, stderr := e.stdout, e.stderr
 	if len(args) == 0 {
 		printHelp(stderr)
 		return exitUsage
@@ -67,19 +81,29 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch name {
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 {
-			if c := find(rest[0]); c != nil {
-				printCommandHelp(stdout, c)
-				return exitOK
+			c, _, err := lookup(rest)
+			if err != nil {
+				fmt.Fprintf(stderr, "lodestar help: %v\n", err)
+				return exitUsage
 			}
-			fmt.Fprintf(stderr, "lodestar help: unknown command %q; run 'lodestar help' for the list\n", rest[0])
-			return exitUsage
+			printCommandHelp(stdout, c)
+			return exitOK
 		}
 		printHelp(stdout)
 		return exitOK
 	}
-	c := find(name)
-	if c == nil {
-		fmt.Fprintf(stderr, "lodestar: unknown command %q; run 'lodestar help' for the list\n", name)
+	c, rest, err := lookup(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "lodestar: %v\n", err)
+		return exitUsage
+	}
+	if c.subs != nil {
+		// A group named alone, or with -h: list its subcommands.
+		if len(rest) > 0 && isHelpFlag(rest[0]) {
+			printCommandHelp(stdout, c)
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "lodestar %s: name a subcommand: %s\n", c.full, subNames(c))
 		return exitUsage
 	}
 	cfg := config.Default()
@@ -89,40 +113,69 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			printCommandHelp(stdout, c)
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "lodestar %s: %v (see 'lodestar %s -h')\n", c.name, err, c.name)
+		fmt.Fprintf(stderr, "lodestar %s: %v (see 'lodestar %s -h')\n", c.full, err, c.full)
 		return exitUsage
 	}
 	if err := config.ApplyEnv(fs, e.getenv); err != nil {
-		fmt.Fprintf(stderr, "lodestar %s: %v\n", c.name, err)
+		fmt.Fprintf(stderr, "lodestar %s: %v\n", c.full, err)
 		return exitUsage
 	}
 	if err := cfg.Validate(); err != nil {
-		fmt.Fprintf(stderr, "lodestar %s: %v\n", c.name, err)
+		fmt.Fprintf(stderr, "lodestar %s: %v\n", c.full, err)
 		return exitUsage
 	}
 	if err := c.run(ctx, e, &cfg, fs.Args()); err != nil {
 		var ue *usageError
 		if errors.As(err, &ue) {
-			fmt.Fprintf(stderr, "lodestar %s: %v (see 'lodestar %s -h')\n", c.name, err, c.name)
+			fmt.Fprintf(stderr, "lodestar %s: %v (see 'lodestar %s -h')\n", c.full, err, c.full)
 			return exitUsage
 		}
-		fmt.Fprintf(stderr, "lodestar %s: %v\n", c.name, err)
+		fmt.Fprintf(stderr, "lodestar %s: %v\n", c.full, err)
 		return exitError
 	}
 	return exitOK
 }
 
-func find(name string) *command {
-	for _, c := range commands() {
-		if c.name == name {
-			return c
+func isHelpFlag(s string) bool { return s == "-h" || s == "-help" || s == "--help" }
+
+// lookup finds the command that args name, descending into groups, and returns the rest.
+func lookup(args []string) (*command, []string, error) {
+	list, full := commands(), ""
+	var c *command
+	for len(args) > 0 {
+		var next *command
+		for _, cand := range list {
+			if cand.name == args[0] {
+				next = cand
+			}
 		}
+		if next == nil {
+			if c != nil {
+				return nil, nil, fmt.Errorf("lodestar %s has no subcommand %q; it has %s", c.full, args[0], subNames(c))
+			}
+			return nil, nil, fmt.Errorf("unknown command %q; run 'lodestar help' for the list", args[0])
+		}
+		c, args = next, args[1:]
+		full = strings.TrimSpace(full + " " + c.name)
+		c.full = full
+		if c.subs == nil || len(args) == 0 || strings.HasPrefix(args[0], "-") {
+			break
+		}
+		list = c.subs
 	}
-	return nil
+	return c, args, nil
+}
+
+func subNames(c *command) string {
+	var names []string
+	for _, s := range c.subs {
+		names = append(names, s.name)
+	}
+	return strings.Join(names, ", ")
 }
 
 func newFlagSet(c *command, cfg *config.Config) *flag.FlagSet {
-	fs := flag.NewFlagSet("lodestar "+c.name, flag.ContinueOnError)
+	fs := flag.NewFlagSet("lodestar "+c.full, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	if c.flags != nil {
 		c.flags(fs, cfg)
@@ -151,7 +204,14 @@ a flag on the command line wins.
 }
 
 func printCommandHelp(w io.Writer, c *command) {
-	fmt.Fprintf(w, "Usage: lodestar %s [flags]%s\n\n%s.\n", c.name, c.usage, c.summary)
+	if c.subs != nil {
+		fmt.Fprintf(w, "Usage: lodestar %s <subcommand> [flags]\n\n%s.\n\nSubcommands:\n", c.full, c.summary)
+		for _, s := range c.subs {
+			fmt.Fprintf(w, "  %-12s %s\n", s.name, s.summary)
+		}
+		return
+	}
+	fmt.Fprintf(w, "Usage: lodestar %s [flags]%s\n\n%s.\n", c.full, c.usage, c.summary)
 	cfg := config.Default()
 	fs := newFlagSet(c, &cfg)
 	has := false
@@ -170,7 +230,10 @@ func printCommandHelp(w io.Writer, c *command) {
 		if f.DefValue != "" {
 			fmt.Fprintf(w, " (default %q)", f.DefValue)
 		}
-		fmt.Fprintf(w, "\n      env %s\n", config.EnvName(f.Name))
+		fmt.Fprintln(w)
+		if config.HasEnv(f.Name) {
+			fmt.Fprintf(w, "      env %s\n", config.EnvName(f.Name))
+		}
 	})
 }
 

@@ -15,7 +15,7 @@ import (
 	"github.com/lodestar-cx/lodestar/internal/store/storetest"
 )
 
-func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+func runArgs(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code = Run(t.Context(), args, &out, &errb)
@@ -35,7 +35,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"help", "fly"}, `unknown command "fly"`},
 	}
 	for _, c := range cases {
-		code, _, stderr := run(t, c.args...)
+		code, _, stderr := runArgs(t, c.args...)
 		if code != 2 || !strings.Contains(stderr, c.want) {
 			t.Errorf("lodestar %v = exit %d, stderr %q; want exit 2 and %q", c.args, code, stderr, c.want)
 		}
@@ -46,14 +46,14 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	code, out, _ := run(t, "help")
+	code, out, _ := runArgs(t, "help")
 	for _, cmd := range []string{"serve", "migrate", "version", "config", "help"} {
 		if code != 0 || !strings.Contains(out, "  "+cmd+" ") {
 			t.Errorf("lodestar help = %d, %q; want exit 0 and command %s listed", code, out, cmd)
 		}
 	}
 	for _, args := range [][]string{{"serve", "-h"}, {"help", "serve"}, {"serve", "--help"}} {
-		code, out, _ := run(t, args...)
+		code, out, _ := runArgs(t, args...)
 		for _, want := range []string{"--listen", "LODESTAR_LISTEN", "--database", "LODESTAR_DATABASE", `(default "127.0.0.1:8080")`} {
 			if code != 0 || !strings.Contains(out, want) {
 				t.Errorf("lodestar %v = %d, %q; want exit 0 and %q", args, code, out, want)
@@ -63,7 +63,7 @@ func TestHelp(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
-	code, out, _ := run(t, "version")
+	code, out, _ := runArgs(t, "version")
 	if code != 0 || !strings.HasPrefix(out, "lodestar "+Version) {
 		t.Errorf("lodestar version = %d, %q", code, out)
 	}
@@ -71,7 +71,7 @@ func TestVersion(t *testing.T) {
 
 func TestConfigMasksSecrets(t *testing.T) {
 	t.Setenv("LODESTAR_DATABASE", "postgres://lode:s3cret@db.internal/lodestar")
-	code, out, stderr := run(t, "config", "--listen", "127.0.0.1:9999")
+	code, out, stderr := runArgs(t, "config", "--listen", "127.0.0.1:9999")
 	if code != 0 {
 		t.Fatalf("lodestar config = %d: %s", code, stderr)
 	}
@@ -84,11 +84,11 @@ func TestMigrateCommand(t *testing.T) {
 	for _, d := range storetest.Drivers(t) {
 		t.Run(d, func(t *testing.T) {
 			args := dbArgs(t, d)
-			code, out, stderr := run(t, append([]string{"migrate"}, args...)...)
+			code, out, stderr := runArgs(t, append([]string{"migrate"}, args...)...)
 			if code != 0 || !strings.HasPrefix(out, "applied ") || strings.HasPrefix(out, "applied 0 ") {
 				t.Fatalf("first migrate = %d, %q, %q", code, out, stderr)
 			}
-			code, out, stderr = run(t, append([]string{"migrate"}, args...)...)
+			code, out, stderr = runArgs(t, append([]string{"migrate"}, args...)...)
 			if code != 0 || !strings.HasPrefix(out, "applied 0 migration(s)") {
 				t.Errorf("second migrate = %d, %q, %q; want nothing applied", code, out, stderr)
 			}

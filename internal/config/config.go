@@ -66,14 +66,24 @@ func EnvName(flagName string) string {
 	return "LODESTAR_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
-// ApplyEnv sets each flag of fs that was not given on the command line from its LODESTAR_*
-// environment variable, when that is set and not empty. Call it after fs.Parse.
+// HasEnv reports whether the flag is a configuration flag, which the environment can set.
+// A command's own flags (a name, a --yes) never come from the environment.
+func HasEnv(flagName string) bool {
+	switch flagName {
+	case "data-dir", "database", "listen", "log-format", "log-level", "shutdown-timeout", "public-url":
+		return true
+	}
+	return false
+}
+
+// ApplyEnv sets each configuration flag of fs that was not given on the command line from its
+// LODESTAR_* environment variable, when that is set and not empty. Call it after fs.Parse.
 func ApplyEnv(fs *flag.FlagSet, getenv func(string) string) error {
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
-		if err != nil || given[f.Name] {
+		if err != nil || given[f.Name] || !HasEnv(f.Name) {
 			return
 		}
 		name := EnvName(f.Name)
