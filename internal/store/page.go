@@ -66,3 +66,29 @@ func versionMiss(row *sql.Row, what string, want int64) error {
 
 // utc normalises a time read from either driver.
 func utc(t time.Time) time.Time { return t.UTC() }
+
+// sqliteTimeLayout is how the SQLite driver writes times (its _time_format=sqlite).
+const sqliteTimeLayout = "2006-01-02 15:04:05.999999999-07:00"
+
+// aggregateTime scans a time computed by SQL, such as MIN(at). PostgreSQL returns a time;
+// SQLite returns the stored text, since an expression has no declared column type for its
+// driver to go by. NULL scans as the zero time.
+type aggregateTime struct{ Time time.Time }
+
+func (a *aggregateTime) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		a.Time = time.Time{}
+	case time.Time:
+		a.Time = x.UTC()
+	case string:
+		t, err := time.Parse(sqliteTimeLayout, x)
+		if err != nil {
+			return fmt.Errorf("time %q: %w", x, err)
+		}
+		a.Time = t.UTC()
+	default:
+		return fmt.Errorf("cannot scan %T as a time", v)
+	}
+	return nil
+}

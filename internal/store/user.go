@@ -126,17 +126,17 @@ func (s *Store) RecordLoginFailure(ctx context.Context, account string, window t
 	})
 }
 
-// LoginFailures counts the account's failures within window before now, and returns the
+// LoginFailures counts the account's failures less than window before now, and returns the
 // oldest of them (zero when there are none).
 func (s *Store) LoginFailures(ctx context.Context, account string, window time.Duration) (int, time.Time, error) {
 	var n int
-	var oldest sql.NullTime
-	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*), MIN(at) FROM login_failures WHERE account = $1 AND at >= $2`,
+	var oldest aggregateTime
+	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*), MIN(at) FROM login_failures WHERE account = $1 AND at > $2`,
 		account, s.stamp().Add(-window)).Scan(&n, &oldest)
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("login failures: %w", err)
 	}
-	return n, utc(oldest.Time), nil
+	return n, oldest.Time, nil
 }
 
 // ClearLoginFailures forgets the account's failures after a successful sign-in.
