@@ -57,11 +57,11 @@ func TestPasswordHashing(t *testing.T) {
 
 func TestCheckPassword(t *testing.T) {
 	for pw, ok := range map[string]bool{
-		"1234567":                    false,
-		"12345678":                   true,
-		"äöüßäöüß":                   true, // 8 characters, 16 bytes
-		strings.Repeat("x", 256):     true,
-		strings.Repeat("x", 257):     false,
+		"1234567":                     false,
+		"12345678":                    true,
+		"äöüßäöüß":                    true, // 8 characters, 16 bytes
+		strings.Repeat("x", 256):      true,
+		strings.Repeat("x", 257):      false,
 		"\xff\xfe invalid utf-8 here": false,
 	} {
 		if err := auth.CheckPassword("password", pw); (err == nil) != ok {
