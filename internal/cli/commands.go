@@ -40,7 +40,8 @@ func runServe(ctx context.Context, e *env, cfg *config.Config, args []string) er
 	if _, err := st.Migrate(ctx); err != nil {
 		return err
 	}
-	srv, err := server.New(server.Options{Store: st, Logger: log, Version: Version})
+	srv, err := server.New(server.Options{Store: st, Logger: log, Version: Version,
+		PublicURL: cfg.BaseURL(), SecureCookies: cfg.SecureCookies()})
 	if err != nil {
 		return err
 	}
@@ -49,7 +50,12 @@ func runServe(ctx context.Context, e *env, cfg *config.Config, args []string) er
 		return fmt.Errorf("listen: %w", err)
 	}
 	driver, _, _ := cfg.StoreTarget()
-	log.Info("serving", "addr", ln.Addr().String(), "database", driver, "version", Version)
+	log.Info("serving", "addr", ln.Addr().String(), "public_url", cfg.BaseURL(), "database", driver, "version", Version)
+	if !cfg.SecureCookies() {
+		if host, _, _ := net.SplitHostPort(cfg.Listen); host != "127.0.0.1" && host != "localhost" && host != "::1" {
+			log.Warn("serving plain http beyond this machine: session cookies are not Secure; set --public-url https://… behind a TLS proxy")
+		}
+	}
 	fmt.Fprintf(e.stdout, "Lodestar is listening on http://%s\n", ln.Addr())
 	return server.Serve(ctx, ln, srv.Handler(), cfg.ShutdownTimeout, log)
 }

@@ -23,6 +23,9 @@ type Config struct {
 	Database string
 	// Listen is the TCP address the server listens on.
 	Listen string
+	// PublicURL is the address people reach Lodestar at, behind any proxy; empty means
+	// http:// and the listen address. An https URL makes session cookies Secure.
+	PublicURL string
 	// LogFormat is "auto" (text on a terminal, JSON otherwise), "text" or "json".
 	LogFormat string
 	// LogLevel is debug, info, warn or error.
@@ -58,6 +61,8 @@ func (c *Config) RegisterLogging(fs *flag.FlagSet) {
 // RegisterServer adds the flags of the HTTP server.
 func (c *Config) RegisterServer(fs *flag.FlagSet) {
 	fs.StringVar(&c.Listen, "listen", c.Listen, "`address` to listen on (host:port)")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL,
+		"the `url` people reach Lodestar at, such as https://cx.example.com (default http:// and the listen address)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long to drain in-flight requests on stop")
 }
 
@@ -109,6 +114,12 @@ func (c *Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		return fmt.Errorf("--listen %q: want host:port: %w", c.Listen, err)
 	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("--public-url %q: want an http:// or https:// URL such as https://cx.example.com", c.PublicURL)
+		}
+	}
 	switch c.LogFormat {
 	case "auto", "text", "json":
 	default:
@@ -124,6 +135,18 @@ func (c *Config) Validate() error {
 	}
 	return nil
 }
+
+// BaseURL is the public URL without a trailing slash.
+func (c *Config) BaseURL() string {
+	if c.PublicURL != "" {
+		return strings.TrimSuffix(c.PublicURL, "/")
+	}
+	return "http://" + c.Listen
+}
+
+// SecureCookies reports whether session cookies must be Secure: whenever the public URL is
+// https. Plain http is for development on one's own machine.
+func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL(), "https://") }
 
 // Driver names accepted by StoreTarget.
 const (
@@ -187,6 +210,7 @@ func (c *Config) Dump() []Setting {
 		{"data-dir", EnvName("data-dir"), c.DataDir},
 		{"database", EnvName("database"), Redact(c.Database)},
 		{"listen", EnvName("listen"), c.Listen},
+		{"public-url", EnvName("public-url"), c.BaseURL()},
 		{"log-format", EnvName("log-format"), c.LogFormat},
 		{"log-level", EnvName("log-level"), c.LogLevel},
 		{"shutdown-timeout", EnvName("shutdown-timeout"), c.ShutdownTimeout.String()},

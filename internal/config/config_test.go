@@ -96,3 +96,27 @@ func TestSecretsAreMasked(t *testing.T) {
 		}
 	}
 }
+
+func TestPublicURL(t *testing.T) {
+	cases := []struct {
+		args       []string
+		base       string
+		secure     bool
+		wantErrors bool
+	}{
+		{nil, "http://127.0.0.1:8080", false, false},
+		{[]string{"--public-url", "https://cx.example.com/"}, "https://cx.example.com", true, false},
+		{[]string{"--listen", "0.0.0.0:80", "--public-url", "http://intranet:80"}, "http://intranet:80", false, false},
+		{[]string{"--public-url", "cx.example.com"}, "", false, true},
+	}
+	for _, c := range cases {
+		cfg, err := parse(t, c.args, nil)
+		if (err != nil) != c.wantErrors {
+			t.Errorf("parse(%v) error = %v, want error %v", c.args, err, c.wantErrors)
+			continue
+		}
+		if err == nil && (cfg.BaseURL() != c.base || cfg.SecureCookies() != c.secure) {
+			t.Errorf("parse(%v): BaseURL %q, SecureCookies %v; want %q, %v", c.args, cfg.BaseURL(), cfg.SecureCookies(), c.base, c.secure)
+		}
+	}
+}

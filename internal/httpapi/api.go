@@ -32,6 +32,7 @@ type API struct {
 	store  *store.Store
 	auth   *auth.Service
 	log    *slog.Logger
+	public string
 	routes []*Route
 	mux    *http.ServeMux
 	spec   []byte
@@ -44,11 +45,13 @@ type Options struct {
 	Logger *slog.Logger
 	// Version is the application version shown in the OpenAPI document.
 	Version string
+	// PublicURL prefixes the links the API hands out; empty leaves them relative.
+	PublicURL string
 }
 
 // New builds the API and its OpenAPI document.
 func New(opts Options) (*API, error) {
-	a := &API{store: opts.Store, auth: opts.Auth, log: opts.Logger, mux: http.NewServeMux()}
+	a := &API{store: opts.Store, auth: opts.Auth, log: opts.Logger, public: strings.TrimSuffix(opts.PublicURL, "/"), mux: http.NewServeMux()}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}

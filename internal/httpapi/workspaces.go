@@ -146,7 +146,7 @@ func (a *API) createInvite(r *Request, in workspace.InviteInput) (workspace.Crea
 	if err != nil {
 		return workspace.CreatedInvite{}, err
 	}
-	return workspace.CreatedInvite{Invite: inv, Code: code, Link: "/invite/" + code}, nil
+	return workspace.CreatedInvite{Invite: inv, Code: code, Link: a.public + "/invite/" + code}, nil
 }
 
 func (a *API) deleteInvite(r *Request, _ Empty) (Empty, error) {

@@ -32,6 +32,8 @@ type Options struct {
 	Now func() time.Time
 	// Policy rules sign-in; the zero value means auth.DefaultPolicy.
 	Policy auth.Policy
+	// PublicURL is the address people reach Lodestar at, for links in responses.
+	PublicURL string
 	// SecureCookies marks session cookies Secure and gives them the __Host- prefix. It is
 	// off only for plain-http development on localhost.
 	SecureCookies bool
@@ -57,7 +59,8 @@ func New(opts Options) (*Server, error) {
 		policy = auth.DefaultPolicy
 	}
 	authn := auth.NewService(opts.Store, opts.Now, policy)
-	api, err := httpapi.New(httpapi.Options{Store: opts.Store, Auth: authn, Logger: log, Version: opts.Version})
+	api, err := httpapi.New(httpapi.Options{Store: opts.Store, Auth: authn, Logger: log, Version: opts.Version,
+		PublicURL: opts.PublicURL})
 	if err != nil {
 		return nil, err
 	}
