@@ -66,7 +66,7 @@ func (s *Store) AuditEntries(ctx context.Context, ws int64, f audit.Filter, p Pa
 		where = append(where, fmt.Sprintf("at < $%d", len(args)))
 	}
 	args = append(args, p.limit()+1)
-	rows, err := s.read.QueryContext(ctx, `SELECT id, workspace_id, actor_user_id, actor_token_id, request_id,
+	rows, err := s.readRows(ctx, `SELECT id, workspace_id, actor_user_id, actor_token_id, request_id,
 		action, entity, entity_id, before_value, after_value, at FROM audit_log
 		WHERE `+strings.Join(where, " AND ")+fmt.Sprintf(` ORDER BY id LIMIT $%d`, len(args)), args...)
 	if err != nil {

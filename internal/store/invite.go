@@ -46,7 +46,7 @@ func (s *Store) CreateInvite(ctx context.Context, a audit.Actor, ws int64, in wo
 
 // Invites lists the workspace's invites by id.
 func (s *Store) Invites(ctx context.Context, ws int64, p Page) ([]workspace.Invite, int64, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+inviteColumns+` FROM invites WHERE workspace_id = $1 AND id > $2
+	rows, err := s.readRows(ctx, `SELECT `+inviteColumns+` FROM invites WHERE workspace_id = $1 AND id > $2
 		ORDER BY id LIMIT $3`, ws, p.After, p.limit()+1)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list invites: %w", err)
@@ -79,7 +79,7 @@ func (s *Store) DeleteInvite(ctx context.Context, a audit.Actor, ws, id int64) e
 // InviteByCode reads an invite by the hash of its code, in any workspace: the code is the
 // capability.
 func (s *Store) InviteByCode(ctx context.Context, codeHash string) (workspace.Invite, error) {
-	inv, err := scanInvite(s.read.QueryRowContext(ctx, `SELECT `+inviteColumns+` FROM invites WHERE token_hash = $1`, codeHash))
+	inv, err := scanInvite(s.readRow(ctx, `SELECT `+inviteColumns+` FROM invites WHERE token_hash = $1`, codeHash))
 	if err == sql.ErrNoRows {
 		return inv, fmt.Errorf("invite: %w", fault.ErrNotFound)
 	}

@@ -25,7 +25,7 @@ func scanMember(row interface{ Scan(...any) error }) (workspace.Member, error) {
 // Role returns the user's role in the workspace, auth.RoleNone when not a member.
 func (s *Store) Role(ctx context.Context, ws, userID int64) (auth.Role, error) {
 	var name string
-	err := s.read.QueryRowContext(ctx, `SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2`,
+	err := s.readRow(ctx, `SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2`,
 		ws, userID).Scan(&name)
 	if err == sql.ErrNoRows {
 		return auth.RoleNone, nil
@@ -39,7 +39,7 @@ func (s *Store) Role(ctx context.Context, ws, userID int64) (auth.Role, error) {
 
 // Member reads one membership of the workspace.
 func (s *Store) Member(ctx context.Context, ws, userID int64) (workspace.Member, error) {
-	return getMember(ctx, s.read, ws, userID)
+	return getMember(ctx, cachedReader{s}, ws, userID)
 }
 
 func getMember(ctx context.Context, q queryer, ws, userID int64) (workspace.Member, error) {
@@ -52,7 +52,7 @@ func getMember(ctx context.Context, q queryer, ws, userID int64) (workspace.Memb
 
 // Members lists the workspace's members by user id.
 func (s *Store) Members(ctx context.Context, ws int64, p Page) ([]workspace.Member, int64, error) {
-	rows, err := s.read.QueryContext(ctx, memberSelect+` WHERE m.workspace_id = $1 AND m.user_id > $2
+	rows, err := s.readRows(ctx, memberSelect+` WHERE m.workspace_id = $1 AND m.user_id > $2
 		ORDER BY m.user_id LIMIT $3`, ws, p.After, p.limit()+1)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list members: %w", err)

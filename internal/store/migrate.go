@@ -108,7 +108,7 @@ func (s *Store) SchemaVersion(ctx context.Context) (SchemaVersion, error) {
 	if s.driver == config.DriverPostgres {
 		q = `SELECT to_regclass('schema_migrations') IS NOT NULL`
 	}
-	if err := s.read.QueryRowContext(ctx, q).Scan(&exists); err != nil {
+	if err := s.readRow(ctx, q).Scan(&exists); err != nil {
 		return v, fmt.Errorf("read schema version: %w", err)
 	}
 	if !exists {

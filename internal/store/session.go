@@ -31,7 +31,7 @@ func (s *Store) CreateSession(ctx context.Context, hash string, userID int64, ex
 func (s *Store) Session(ctx context.Context, hash string) (auth.Session, error) {
 	var ss auth.Session
 	var ws sql.NullInt64
-	err := s.read.QueryRowContext(ctx, `SELECT user_id, workspace_id, created_at, last_seen_at, expires_at
+	err := s.readRow(ctx, `SELECT user_id, workspace_id, created_at, last_seen_at, expires_at
 		FROM sessions WHERE id_hash = $1`, hash).Scan(&ss.UserID, &ws, &ss.CreatedAt, &ss.LastSeenAt, &ss.ExpiresAt)
 	if err == sql.ErrNoRows {
 		return ss, fmt.Errorf("session: %w", fault.ErrNotFound)

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -54,6 +55,8 @@ type Store struct {
 	pg  *pgxpool.Pool
 	now func() time.Time
 	log *slog.Logger
+	// stmts caches prepared read statements by query text, on SQLite.
+	stmts sync.Map
 }
 
 // SQLite settings that Open asks for on every connection and then reads back.
@@ -224,6 +227,10 @@ func (s *Store) Pools() map[string]*sql.DB {
 // Close releases the database.
 func (s *Store) Close() error {
 	var errs []error
+	s.stmts.Range(func(_, st any) bool {
+		errs = append(errs, st.(*sql.Stmt).Close())
+		return true
+	})
 	if s.read != nil && s.read != s.write {
 		errs = append(errs, s.read.Close())
 	}
@@ -291,4 +298,53 @@ func mapErr(err error) error {
 // stamp returns the current time as stored: UTC, to the microsecond (PostgreSQL's precision).
 func (s *Store) stamp() time.Time {
 	return s.now().UTC().Truncate(time.Microsecond)
+}
+
+// readRow runs a query that returns one row on the read pool. On SQLite the statement is
+// prepared once and kept: preparing costs more than running a small indexed query there (about
+// 40 µs against 15 µs). PostgreSQL's driver keeps its own statement cache.
+func (s *Store) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := s.prepared(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.read.QueryRowContext(ctx, query, args...)
+}
+
+// readRows runs a query on the read pool, prepared once on SQLite as readRow does.
+func (s *Store) readRows(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := s.prepared(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return s.read.QueryContext(ctx, query, args...)
+}
+
+// prepared returns the cached statement for query on SQLite, preparing it on first use; nil
+// elsewhere, or when preparing fails (the plain path then reports the error).
+func (s *Store) prepared(ctx context.Context, query string) *sql.Stmt {
+	if s.driver != config.DriverSQLite {
+		return nil
+	}
+	if st, ok := s.stmts.Load(query); ok {
+		return st.(*sql.Stmt)
+	}
+	st, err := s.read.PrepareContext(ctx, query)
+	if err != nil {
+		return nil
+	}
+	if prev, loaded := s.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt)
+	}
+	return st
+}
+
+// cachedReader lets helpers that take a transaction or a pool read through the statement cache.
+type cachedReader struct{ s *Store }
+
+func (c cachedReader) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return c.s.readRow(ctx, query, args...)
+}
+
+func (c cachedReader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return c.s.readRows(ctx, query, args...)
 }

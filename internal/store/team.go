@@ -103,12 +103,12 @@ func (s *Store) CreateTeam(ctx context.Context, a audit.Actor, ws int64, in work
 
 // Team reads a team of the workspace with its members.
 func (s *Store) Team(ctx context.Context, ws, id int64) (workspace.Team, error) {
-	return teamWithMembers(ctx, s.read, ws, id)
+	return teamWithMembers(ctx, cachedReader{s}, ws, id)
 }
 
 // Teams lists the workspace's teams by id, with their members.
 func (s *Store) Teams(ctx context.Context, ws int64, p Page) ([]workspace.Team, int64, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+teamColumns+` FROM teams WHERE workspace_id = $1 AND id > $2
+	rows, err := s.readRows(ctx, `SELECT `+teamColumns+` FROM teams WHERE workspace_id = $1 AND id > $2
 		ORDER BY id LIMIT $3`, ws, p.After, p.limit()+1)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list teams: %w", err)
@@ -122,7 +122,7 @@ func (s *Store) Teams(ctx context.Context, ws int64, p Page) ([]workspace.Team, 
 	for i := range teams {
 		byID[teams[i].ID] = &teams[i]
 	}
-	mrows, err := s.read.QueryContext(ctx, `SELECT team_id, user_id FROM team_members
+	mrows, err := s.readRows(ctx, `SELECT team_id, user_id FROM team_members
 		WHERE workspace_id = $1 AND team_id BETWEEN $2 AND $3 ORDER BY team_id, user_id`,
 		ws, teams[0].ID, teams[len(teams)-1].ID)
 	if err != nil {

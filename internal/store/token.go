@@ -68,7 +68,7 @@ func (s *Store) TokenAccess(ctx context.Context, hash string) (auth.Token, auth.
 	var u auth.User
 	var expires, used, revoked sql.NullTime
 	var role sql.NullString
-	err := s.read.QueryRowContext(ctx, `SELECT t.id, t.workspace_id, t.user_id, t.name, t.hint, t.scope,
+	err := s.readRow(ctx, `SELECT t.id, t.workspace_id, t.user_id, t.name, t.hint, t.scope,
 		t.expires_at, t.last_used_at, t.revoked_at, t.created_at,
 		u.id, u.email, u.name, u.password_hash, u.is_admin, u.disabled, u.created_at, u.updated_at, u.version,
 		m.role
@@ -92,7 +92,7 @@ func (s *Store) TokenAccess(ctx context.Context, hash string) (auth.Token, auth.
 
 // Tokens lists the workspace's tokens, of one user when userID is not 0.
 func (s *Store) Tokens(ctx context.Context, ws, userID int64, p Page) ([]auth.Token, int64, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens
+	rows, err := s.readRows(ctx, `SELECT `+tokenColumns+` FROM api_tokens
 		WHERE workspace_id = $1 AND ($2 = 0 OR user_id = $2) AND id > $3 ORDER BY id LIMIT $4`,
 		ws, userID, p.After, p.limit()+1)
 	if err != nil {
@@ -104,7 +104,7 @@ func (s *Store) Tokens(ctx context.Context, ws, userID int64, p Page) ([]auth.To
 
 // Token reads one token of the workspace.
 func (s *Store) Token(ctx context.Context, ws, id int64) (auth.Token, error) {
-	t, err := scanToken(s.read.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens
+	t, err := scanToken(s.readRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens
 		WHERE workspace_id = $1 AND id = $2`, ws, id))
 	if err == sql.ErrNoRows {
 		return t, fmt.Errorf("token %d: %w", id, fault.ErrNotFound)

@@ -45,7 +45,7 @@ func (s *Store) CreateUser(ctx context.Context, a audit.Actor, email, name, pass
 
 // User reads a user.
 func (s *Store) User(ctx context.Context, id int64) (auth.User, error) {
-	u, err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	u, err := scanUser(s.readRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
 	if err == sql.ErrNoRows {
 		return u, fmt.Errorf("user %d: %w", id, fault.ErrNotFound)
 	}
@@ -54,7 +54,7 @@ func (s *Store) User(ctx context.Context, id int64) (auth.User, error) {
 
 // UserByEmail reads a user by normalised email.
 func (s *Store) UserByEmail(ctx context.Context, email string) (auth.User, error) {
-	u, err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, email))
+	u, err := scanUser(s.readRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, email))
 	if err == sql.ErrNoRows {
 		return u, fmt.Errorf("user: %w", fault.ErrNotFound)
 	}
@@ -64,7 +64,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (auth.User, error
 // UserCount counts the users, to know whether first-run setup is still open.
 func (s *Store) UserCount(ctx context.Context) (int, error) {
 	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
+	err := s.readRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
 	return n, err
 }
 
@@ -131,7 +131,7 @@ func (s *Store) RecordLoginFailure(ctx context.Context, account string, window t
 func (s *Store) LoginFailures(ctx context.Context, account string, window time.Duration) (int, time.Time, error) {
 	var n int
 	var oldest aggregateTime
-	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*), MIN(at) FROM login_failures WHERE account = $1 AND at > $2`,
+	err := s.readRow(ctx, `SELECT COUNT(*), MIN(at) FROM login_failures WHERE account = $1 AND at > $2`,
 		account, s.stamp().Add(-window)).Scan(&n, &oldest)
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("login failures: %w", err)

@@ -48,7 +48,7 @@ func (s *Store) CreateWorkspace(ctx context.Context, a audit.Actor, owner int64,
 
 // Workspace reads one workspace.
 func (s *Store) Workspace(ctx context.Context, id int64) (workspace.Workspace, error) {
-	return getWorkspace(ctx, s.read, id)
+	return getWorkspace(ctx, cachedReader{s}, id)
 }
 
 func getWorkspace(ctx context.Context, q queryer, id int64) (workspace.Workspace, error) {
@@ -61,7 +61,7 @@ func getWorkspace(ctx context.Context, q queryer, id int64) (workspace.Workspace
 
 // Workspaces lists every workspace by id, for instance administration.
 func (s *Store) Workspaces(ctx context.Context, p Page) ([]workspace.Workspace, int64, error) {
-	rows, err := s.read.QueryContext(ctx,
+	rows, err := s.readRows(ctx,
 		`SELECT `+workspaceColumns+` FROM workspaces WHERE id > $1 ORDER BY id LIMIT $2`, p.After, p.limit()+1)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list workspaces: %w", err)
@@ -72,7 +72,7 @@ func (s *Store) Workspaces(ctx context.Context, p Page) ([]workspace.Workspace, 
 // UserWorkspaces lists the workspaces the user is a member of, by id. When only is not 0, the
 // list holds at most that workspace (an API token sees only its own).
 func (s *Store) UserWorkspaces(ctx context.Context, userID, only int64, p Page) ([]workspace.Workspace, int64, error) {
-	rows, err := s.read.QueryContext(ctx,
+	rows, err := s.readRows(ctx,
 		`SELECT w.id, w.name, w.created_at, w.updated_at, w.version FROM workspaces w
 		JOIN memberships m ON m.workspace_id = w.id AND m.user_id = $1
 		WHERE w.id > $2 AND ($3 = 0 OR w.id = $3) ORDER BY w.id LIMIT $4`, userID, p.After, only, p.limit()+1)
