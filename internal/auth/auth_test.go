@@ -273,3 +273,30 @@ func TestTokens(t *testing.T) {
 		})
 	}
 }
+
+// Guessing the current password on the password page counts against the account like
+// failed sign-ins.
+func TestChangePasswordIsThrottled(t *testing.T) {
+	svc, _, _, u := setup(t, "sqlite")
+	ctx := t.Context()
+	for range 10 {
+		if err := svc.ChangePassword(ctx, audit.Actor{UserID: u.ID}, u, "guess", "a new password", ""); err == nil {
+			t.Fatal("a wrong current password was accepted")
+		}
+	}
+	var te *auth.ThrottledError
+	if err := svc.ChangePassword(ctx, audit.Actor{UserID: u.ID}, u, "the right password", "a new password", ""); !errors.As(err, &te) {
+		t.Errorf("11th attempt = %v, want ThrottledError", err)
+	}
+	if _, _, err := svc.Login(ctx, "ana@example.com", "the right password", ""); !errors.As(err, &te) {
+		t.Errorf("sign-in after 10 wrong guesses on the password page = %v, want ThrottledError", err)
+	}
+}
+
+func TestNewUserReportsEveryField(t *testing.T) {
+	in := auth.NewUser{Email: "not-an-email", Password: "short"}
+	var inv *fault.InvalidError
+	if err := in.Validate(); !errors.As(err, &inv) || len(inv.Fields) != 2 {
+		t.Errorf("Validate = %v, want problems with both email and password", err)
+	}
+}

@@ -35,18 +35,26 @@ const (
 	MaxPasswordLen = 256
 )
 
-// CheckPassword reports whether a new password is acceptable.
+// CheckPassword reports whether a new password is acceptable, as an invalid field.
 func CheckPassword(field, pw string) error {
+	if _, problem := passwordProblem(pw); problem != "" {
+		return fault.Invalid(field, "%s", problem)
+	}
+	return nil
+}
+
+// passwordProblem says what is wrong with a new password, or "" when nothing is.
+func passwordProblem(pw string) (field, problem string) {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case !utf8.ValidString(pw):
-		return fault.Invalid(field, "must be valid UTF-8")
+		return "password", "must be valid UTF-8"
 	case n < MinPasswordLen:
-		return fault.Invalid(field, "must be at least %d characters", MinPasswordLen)
+		return "password", fmt.Sprintf("must be at least %d characters", MinPasswordLen)
 	case n > MaxPasswordLen:
-		return fault.Invalid(field, "must be at most %d characters", MaxPasswordLen)
+		return "password", fmt.Sprintf("must be at most %d characters", MaxPasswordLen)
 	}
-	return nil
+	return "", ""
 }
 
 // normalise maps a password to NFKC, so that the same characters typed on different systems

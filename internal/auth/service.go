@@ -80,13 +80,8 @@ func (e *ThrottledError) Error() string {
 // cookie. replacing is the hash of the browser's current session, if any, which ends.
 func (s *Service) Login(ctx context.Context, email, password, replacing string) (secret string, u User, err error) {
 	account := NormaliseEmail(email)
-	n, oldest, err := s.store.LoginFailures(ctx, account, s.policy.FailureWindow)
-	if err != nil {
+	if err := s.throttled(ctx, account); err != nil {
 		return "", User{}, err
-	}
-	if n >= s.policy.MaxFailures {
-		wait := oldest.Add(s.policy.FailureWindow).Sub(s.now())
-		return "", User{}, &ThrottledError{RetryAfter: max(wait, time.Second)}
 	}
 	u, err = s.store.UserByEmail(ctx, account)
 	ok, rehash := false, false
@@ -104,10 +99,8 @@ func (s *Service) Login(ctx context.Context, email, password, replacing string) 
 		}
 		return "", User{}, ErrBadCredentials
 	}
-	if n > 0 {
-		if err := s.store.ClearLoginFailures(ctx, account); err != nil {
-			return "", User{}, err
-		}
+	if err := s.store.ClearLoginFailures(ctx, account); err != nil {
+		return "", User{}, err
 	}
 	if rehash {
 		if h, err := HashPassword(password, s.policy.Argon2); err == nil {
@@ -118,6 +111,19 @@ func (s *Service) Login(ctx context.Context, email, password, replacing string) 
 	}
 	secret, err = s.StartSession(ctx, u.ID, replacing)
 	return secret, u, err
+}
+
+// throttled returns a *ThrottledError when the account has failed too often of late.
+func (s *Service) throttled(ctx context.Context, account string) error {
+	n, oldest, err := s.store.LoginFailures(ctx, account, s.policy.FailureWindow)
+	if err != nil {
+		return err
+	}
+	if n >= s.policy.MaxFailures {
+		wait := oldest.Add(s.policy.FailureWindow).Sub(s.now())
+		return &ThrottledError{RetryAfter: max(wait, time.Second)}
+	}
+	return nil
 }
 
 // StartSession opens a session for the user and returns its secret.
@@ -175,9 +181,16 @@ func (s *Service) Logout(ctx context.Context, secret string) error {
 }
 
 // ChangePassword replaces the user's password after checking the current one, and ends all
-// of the user's other sessions.
+// of the user's other sessions. Wrong guesses of the current password count as failed
+// sign-ins of the account, so a stolen session cannot be used to guess without limit.
 func (s *Service) ChangePassword(ctx context.Context, a audit.Actor, u User, current, next, keepSession string) error {
+	if err := s.throttled(ctx, u.Email); err != nil {
+		return err
+	}
 	if ok, _ := VerifyPassword(current, u.PasswordHash, s.policy.Argon2); !ok {
+		if err := s.store.RecordLoginFailure(ctx, u.Email, s.policy.FailureWindow); err != nil {
+			return err
+		}
 		return fault.Invalid("current_password", "is not your current password")
 	}
 	if err := CheckPassword("new_password", next); err != nil {

@@ -40,8 +40,8 @@ func (in *NewUser) Validate() error {
 	in.Name = strings.TrimSpace(in.Name)
 	checkEmail(&v, "email", in.Email)
 	v.Check(utf8.RuneCountInString(in.Name) <= 100, "name", "must be at most 100 characters")
-	if err := CheckPassword("password", in.Password); err != nil {
-		return err
+	if field, problem := passwordProblem(in.Password); problem != "" {
+		v.Add(field, "%s", problem)
 	}
 	return v.Err()
 }

@@ -65,7 +65,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	pages, err := web.New(web.Options{Store: opts.Store, Auth: authn, Logger: log, Version: opts.Version,
-		SecureCookies: opts.SecureCookies})
+		SecureCookies: opts.SecureCookies, Now: opts.Now})
 	if err != nil {
 		return nil, err
 	}

@@ -21,8 +21,9 @@ type ctxKey struct{}
 
 // info is what the middleware learns about one request as it passes through the layers.
 type info struct {
-	id    string
-	route string
+	id       string
+	route    string
+	hidePath bool
 }
 
 // RequestID returns the id of the request ctx belongs to, or "" outside a request.
@@ -37,6 +38,14 @@ func RequestID(ctx context.Context) string {
 func SetRoute(ctx context.Context, pattern string) {
 	if in, ok := ctx.Value(ctxKey{}).(*info); ok {
 		in.route = pattern
+	}
+}
+
+// HidePath keeps the request's path out of the access log, which then shows the route pattern
+// in its place: for paths that carry a secret, such as an invite code.
+func HidePath(ctx context.Context) {
+	if in, ok := ctx.Value(ctxKey{}).(*info); ok {
+		in.hidePath = true
 	}
 }
 
@@ -128,10 +137,14 @@ func Middleware(log *slog.Logger, m *Metrics, next http.Handler) http.Handler {
 		}
 		m.requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()
 		m.duration.WithLabelValues(route, r.Method).Observe(elapsed.Seconds())
+		path := r.URL.Path
+		if in.hidePath {
+			path = route
+		}
 		log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("request_id", in.id),
 			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
+			slog.String("path", path),
 			slog.String("route", route),
 			slog.Int("status", sw.status),
 			slog.Int64("bytes", sw.bytes),

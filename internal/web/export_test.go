@@ -1,0 +1,4 @@
+package web
+
+// LocalPath exposes localPath to the package's external tests.
+var LocalPath = localPath
