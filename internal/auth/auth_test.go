@@ -3,7 +3,6 @@ package auth_test
 import (
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -70,21 +69,9 @@ func TestCheckPassword(t *testing.T) {
 	}
 }
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-func setup(t testing.TB, driver string) (*auth.Service, *store.Store, *clock, auth.User) {
+func setup(t testing.TB, driver string) (*auth.Service, *store.Store, *storetest.Clock, auth.User) {
 	t.Helper()
-	c := &clock{now: time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)}
+	c := storetest.NewClock(time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC))
 	st := storetest.Open(t, driver, storetest.Options{Now: c.Now})
 	h, err := auth.HashPassword("the right password", auth.DefaultArgon2)
 	if err != nil {
@@ -106,7 +93,7 @@ func TestLoginThrottling(t *testing.T) {
 				if _, _, err := svc.Login(ctx, "ana@example.com", "wrong password", ""); !errors.Is(err, auth.ErrBadCredentials) {
 					t.Fatalf("failure %d = %v, want ErrBadCredentials", i+1, err)
 				}
-				c.Add(time.Minute)
+				c.Advance(time.Minute)
 			}
 			var te *auth.ThrottledError
 			if _, _, err := svc.Login(ctx, "ANA@example.com", "the right password", ""); !errors.As(err, &te) {
@@ -116,7 +103,7 @@ func TestLoginThrottling(t *testing.T) {
 			if te.RetryAfter != 5*time.Minute {
 				t.Errorf("RetryAfter = %v, want 5m", te.RetryAfter)
 			}
-			c.Add(te.RetryAfter)
+			c.Advance(te.RetryAfter)
 			if _, _, err := svc.Login(ctx, "ana@example.com", "the right password", ""); err != nil {
 				t.Errorf("login once the oldest failure left the window = %v", err)
 			}
@@ -171,11 +158,11 @@ func TestSessions(t *testing.T) {
 				t.Errorf("the replaced session still works: %v", err)
 			}
 			// Idle timeout: activity keeps it, silence ends it.
-			c.Add(auth.DefaultPolicy.IdleTimeout - time.Minute)
+			c.Advance(auth.DefaultPolicy.IdleTimeout - time.Minute)
 			if _, _, err := svc.SessionUser(ctx, second); err != nil {
 				t.Fatalf("session used within the idle timeout = %v", err)
 			}
-			c.Add(auth.DefaultPolicy.IdleTimeout)
+			c.Advance(auth.DefaultPolicy.IdleTimeout)
 			if _, _, err := svc.SessionUser(ctx, second); !errors.Is(err, auth.ErrNoSession) {
 				t.Errorf("session idle past the timeout = %v, want ErrNoSession", err)
 			}
@@ -185,9 +172,9 @@ func TestSessions(t *testing.T) {
 				if _, _, err := svc.SessionUser(ctx, third); err != nil {
 					t.Fatalf("busy session after %v = %v", elapsed, err)
 				}
-				c.Add(6 * time.Hour)
+				c.Advance(6 * time.Hour)
 			}
-			c.Add(6 * time.Hour)
+			c.Advance(6 * time.Hour)
 			if _, _, err := svc.SessionUser(ctx, third); !errors.Is(err, auth.ErrNoSession) {
 				t.Errorf("session past the absolute timeout = %v, want ErrNoSession", err)
 			}
@@ -246,7 +233,7 @@ func TestTokens(t *testing.T) {
 			if after, _ := st.Token(ctx, ws.ID, tk.ID); after.LastUsedAt == nil || !after.LastUsedAt.Equal(c.Now()) {
 				t.Errorf("last used = %v, want %v", after.LastUsedAt, c.Now())
 			}
-			c.Add(time.Hour)
+			c.Advance(time.Hour)
 			if _, _, _, err := svc.TokenUser(ctx, secret); !errors.Is(err, auth.ErrBadToken) {
 				t.Errorf("expired token = %v, want ErrBadToken", err)
 			}

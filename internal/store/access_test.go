@@ -142,7 +142,7 @@ func TestTeamRules(t *testing.T) {
 }
 
 func TestInvites(t *testing.T) {
-	clock := &fakeClock{}
+	clock := storetest.NewClock(time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC))
 	for _, d := range storetest.Drivers(t) {
 		t.Run(d, func(t *testing.T) {
 			s := storetest.Open(t, d, storetest.Options{Now: clock.Now})
@@ -166,7 +166,7 @@ func TestInvites(t *testing.T) {
 			if _, err := s.CreateInvite(ctx, audit.System, ws.ID, workspace.InviteInput{Role: "viewer", ValidDays: 1}, "code-2"); err != nil {
 				t.Fatal(err)
 			}
-			clock.Add(25 * time.Hour)
+			clock.Advance(25 * time.Hour)
 			if _, err := s.AcceptInvite(ctx, audit.System, "code-2", cy); invalidField(err) != "code" {
 				t.Errorf("an expired invite = %v, want refused", err)
 			}

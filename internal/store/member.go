@@ -134,7 +134,7 @@ func (s *Store) UpdateMemberRole(ctx context.Context, a audit.Actor, ws, userID,
 			return err
 		}
 		if before.Version != version {
-			return fmt.Errorf("member %d is at version %d, not %d: %w", userID, before.Version, version, fault.ErrStale)
+			return staleVersion(fmt.Sprintf("member %d", userID), before.Version, version)
 		}
 		if last, err := lastOwner(ctx, tx, ws, before); err != nil {
 			return err
@@ -159,7 +159,7 @@ func (s *Store) RemoveMember(ctx context.Context, a audit.Actor, ws, userID, ver
 			return err
 		}
 		if before.Version != version {
-			return fmt.Errorf("member %d is at version %d, not %d: %w", userID, before.Version, version, fault.ErrStale)
+			return staleVersion(fmt.Sprintf("member %d", userID), before.Version, version)
 		}
 		if last, err := lastOwner(ctx, tx, ws, before); err != nil {
 			return err

@@ -57,11 +57,16 @@ func versionMiss(row *sql.Row, what string, want int64) error {
 	case err != nil:
 		return err
 	case got != want:
-		return fmt.Errorf("%s is at version %d, not %d: %w", what, got, want, fault.ErrStale)
+		return staleVersion(what, got, want)
 	default:
 		// The version matched but nothing changed: the row went between the two statements.
 		return fmt.Errorf("%s: %w", what, fault.ErrStale)
 	}
+}
+
+// staleVersion reports a conditional write that named an old version.
+func staleVersion(what string, got, want int64) error {
+	return fmt.Errorf("%s is at version %d, not %d: %w", what, got, want, fault.ErrStale)
 }
 
 // utc normalises a time read from either driver.

@@ -228,24 +228,3 @@ func TestConcurrentConditionalUpdates(t *testing.T) {
 		}
 	})
 }
-
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.now.IsZero() {
-		c.now = time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC)
-	}
-	return c.now
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.Now()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}

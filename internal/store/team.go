@@ -150,7 +150,7 @@ func (s *Store) UpdateTeam(ctx context.Context, a audit.Actor, ws, id, version i
 			return err
 		}
 		if before.Version != version {
-			return fmt.Errorf("team %d is at version %d, not %d: %w", id, before.Version, version, fault.ErrStale)
+			return staleVersion(fmt.Sprintf("team %d", id), before.Version, version)
 		}
 		lead := before.LeadUserID
 		if in.LeadUserID != nil {
@@ -194,7 +194,7 @@ func (s *Store) DeleteTeam(ctx context.Context, a audit.Actor, ws, id, version i
 			return err
 		}
 		if before.Version != version {
-			return fmt.Errorf("team %d is at version %d, not %d: %w", id, before.Version, version, fault.ErrStale)
+			return staleVersion(fmt.Sprintf("team %d", id), before.Version, version)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM teams WHERE workspace_id = $1 AND id = $2`, ws, id); err != nil {
 			return err

@@ -226,6 +226,9 @@ type invitePage struct {
 func (w *Web) invite(r *http.Request, c *caller) (invitePage, error) {
 	code := r.PathValue("code")
 	inv, err := w.store.InviteByCode(r.Context(), auth.HashSecret(code))
+	if errors.Is(err, fault.ErrNotFound) {
+		return invitePage{}, &refusal{kind: err, message: "This invite does not exist or was withdrawn. Ask for a new one."}
+	}
 	if err != nil {
 		return invitePage{}, err
 	}
@@ -243,9 +246,6 @@ func (w *Web) invite(r *http.Request, c *caller) (invitePage, error) {
 
 func (w *Web) inviteForm(rw http.ResponseWriter, r *http.Request, c *caller) error {
 	p, err := w.invite(r, c)
-	if errors.Is(err, fault.ErrNotFound) {
-		return &refusal{kind: err, message: "This invite does not exist or was withdrawn. Ask for a new one."}
-	}
 	if err != nil {
 		return err
 	}
@@ -258,9 +258,6 @@ func (w *Web) inviteForm(rw http.ResponseWriter, r *http.Request, c *caller) err
 // acceptInvite makes the caller a member and takes them to the workspace.
 func (w *Web) acceptInvite(rw http.ResponseWriter, r *http.Request, c *caller) error {
 	p, err := w.invite(r, c)
-	if errors.Is(err, fault.ErrNotFound) {
-		return &refusal{kind: err, message: "This invite does not exist or was withdrawn. Ask for a new one."}
-	}
 	if err != nil {
 		return err
 	}

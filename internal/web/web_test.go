@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,30 +19,12 @@ import (
 	"github.com/lodestar-cx/lodestar/internal/workspace"
 )
 
-// clock is a fake clock shared by the store and the server.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // site is the whole server on a throw-away database.
 type site struct {
 	t      *testing.T
 	ts     *httptest.Server
 	store  *store.Store
-	clock  *clock
+	clock  *storetest.Clock
 	cookie string // the session cookie's name
 	// auth opens sessions directly, so that tests need not pay for a password check to sign in.
 	auth *auth.Service
@@ -52,7 +33,7 @@ type site struct {
 // newSite serves the full stack: over TLS when secure, as a production install would be.
 func newSite(t *testing.T, driver string, secure bool) *site {
 	t.Helper()
-	clk := &clock{t: time.Date(2030, 3, 1, 9, 0, 0, 0, time.UTC)}
+	clk := storetest.NewClock(time.Date(2030, 3, 1, 9, 0, 0, 0, time.UTC))
 	st := storetest.Open(t, driver, storetest.Options{Now: clk.Now})
 	srv, err := server.New(server.Options{Store: st, Now: clk.Now, Policy: auth.DefaultPolicy,
 		SecureCookies: secure, Version: "test"})
