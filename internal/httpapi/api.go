@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/lodestar-cx/lodestar/internal/audit"
 	"github.com/lodestar-cx/lodestar/internal/auth"
@@ -33,6 +34,7 @@ type API struct {
 	auth   *auth.Service
 	log    *slog.Logger
 	public string
+	now    func() time.Time
 	routes []*Route
 	mux    *http.ServeMux
 	spec   []byte
@@ -47,6 +49,8 @@ type Options struct {
 	Version string
 	// PublicURL prefixes the links the API hands out; empty leaves them relative.
 	PublicURL string
+	// Now is the clock that computed fields (pace, staleness) are judged by; nil means time.Now.
+	Now func() time.Time
 }
 
 // New builds the API and its OpenAPI document.
@@ -54,6 +58,9 @@ func New(opts Options) (*API, error) {
 	a := &API{store: opts.Store, auth: opts.Auth, log: opts.Logger, public: strings.TrimSuffix(opts.PublicURL, "/"), mux: http.NewServeMux()}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.now = opts.Now; a.now == nil {
+		a.now = time.Now
 	}
 	a.routes = a.routeTable()
 	spec, err := buildOpenAPI(a.routes, opts.Version)
@@ -151,6 +158,19 @@ type Request struct {
 // Actor is the caller, for the audit trail.
 func (r *Request) Actor() audit.Actor {
 	return audit.Actor{UserID: r.User.ID, TokenID: r.Token.ID, RequestID: telemetry.RequestID(r.Context())}
+}
+
+// queryID reads an optional numeric query parameter; 0 when absent.
+func queryID(r *Request, name string) (int64, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fieldError(http.StatusBadRequest, "invalid-parameter", name, fmt.Sprintf("%s must be a positive whole number.", name))
+	}
+	return id, nil
 }
 
 // PathID reads a numeric path parameter.

@@ -12,13 +12,14 @@ import (
 	"github.com/invopop/jsonschema"
 
 	"github.com/lodestar-cx/lodestar/internal/auth"
+	"github.com/lodestar-cx/lodestar/internal/civil"
 )
 
 // buildOpenAPI writes the OpenAPI 3.1 document of the routes. Schemas come from the Go types
 // of each route's input and output, so the document follows the code.
 func buildOpenAPI(routes []*Route, version string) ([]byte, error) {
 	b := &specBuilder{
-		reflector: &jsonschema.Reflector{Anonymous: true, Namer: schemaName},
+		reflector: &jsonschema.Reflector{Anonymous: true, Namer: schemaName, Mapper: mapType},
 		schemas:   map[string]any{},
 	}
 	problemRef, err := b.schema(reflect.TypeFor[Problem]())
@@ -198,6 +199,14 @@ func qualify(pkg, name string) string {
 		return name
 	}
 	return string(p) + name
+}
+
+// mapType gives the schemas of types that travel as text.
+func mapType(t reflect.Type) *jsonschema.Schema {
+	if t == reflect.TypeFor[civil.Date]() {
+		return &jsonschema.Schema{Type: "string", Format: "date"}
+	}
+	return nil
 }
 
 func httpStatusText(code int) string {

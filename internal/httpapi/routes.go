@@ -15,6 +15,7 @@ func (a *API) routeTable() []*Route {
 	rs = append(rs, a.workspaceRoutes()...)
 	rs = append(rs, a.teamRoutes()...)
 	rs = append(rs, a.tokenRoutes()...)
+	rs = append(rs, a.goalRoutes()...)
 	return rs
 }
 

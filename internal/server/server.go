@@ -60,7 +60,7 @@ func New(opts Options) (*Server, error) {
 	}
 	authn := auth.NewService(opts.Store, opts.Now, policy)
 	api, err := httpapi.New(httpapi.Options{Store: opts.Store, Auth: authn, Logger: log, Version: opts.Version,
-		PublicURL: opts.PublicURL})
+		PublicURL: opts.PublicURL, Now: opts.Now})
 	if err != nil {
 		return nil, err
 	}
