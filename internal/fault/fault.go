@@ -26,6 +26,15 @@ var (
 	ErrUnauthenticated = errors.New("unauthenticated")
 )
 
+// ConflictError is a conflict whose description is safe to show the client, such as "the plan
+// changed since the preview". It is a fault.ErrConflict.
+type ConflictError struct{ Detail string }
+
+func (e *ConflictError) Error() string { return e.Detail }
+
+// Unwrap makes a ConflictError match ErrConflict.
+func (e *ConflictError) Unwrap() error { return ErrConflict }
+
 // FieldError is one problem with one field of the input.
 type FieldError struct {
 	// Field names the input element at fault: a JSON member path such as "name" or

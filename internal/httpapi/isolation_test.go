@@ -13,6 +13,8 @@ import (
 	"github.com/lodestar-cx/lodestar/internal/auth"
 	"github.com/lodestar-cx/lodestar/internal/civil"
 	"github.com/lodestar-cx/lodestar/internal/goals"
+	"github.com/lodestar-cx/lodestar/internal/priority"
+	"github.com/lodestar-cx/lodestar/internal/roadmap"
 	"github.com/lodestar-cx/lodestar/internal/store/storetest"
 	"github.com/lodestar-cx/lodestar/internal/workspace"
 )
@@ -100,6 +102,17 @@ func (w *world) goal(ws int64) goals.Goal {
 		w.t.Fatal(err)
 	}
 	return g
+}
+
+func (w *world) initiative(ws int64) roadmap.Initiative {
+	w.t.Helper()
+	in := roadmap.InitiativeInput{Title: w.unique("initiative"), Horizon: roadmap.Short, Status: roadmap.Planned,
+		Inputs: priority.Inputs{"impact": 4, "feasibility": 3, "alignment": 5}}
+	it, err := w.env.Store.CreateInitiative(w.t.Context(), audit.System, ws, in)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return it
 }
 
 func keyResultInput() goals.KeyResultInput {
@@ -268,6 +281,65 @@ var cases = map[string]request{
 	},
 	"GET /api/v1/workspaces/{workspace}/key-results/{key_result}/check-ins": func(w *world, p *principal, tg target) (string, any, []string) {
 		return fmt.Sprintf("/api/v1/workspaces/%d/key-results/%d/check-ins", tg.ws, w.keyResult(tg.objWS).ID), nil, nil
+	},
+	"GET /api/v1/workspaces/{workspace}/priority-framework": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/priority-framework", tg.ws), nil, nil
+	},
+	"PUT /api/v1/workspaces/{workspace}/priority-framework": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/priority-framework", tg.ws), map[string]any{"kind": "impact-feasibility-alignment"}, nil
+	},
+	"GET /api/v1/workspaces/{workspace}/initiatives": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives", tg.ws), nil, nil
+	},
+	"POST /api/v1/workspaces/{workspace}/initiatives": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives", tg.ws), map[string]any{"title": w.unique("i"), "horizon": "mid"}, nil
+	},
+	"GET /api/v1/workspaces/{workspace}/initiatives/{initiative}": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives/%d", tg.ws, w.initiative(tg.objWS).ID), nil, nil
+	},
+	"PATCH /api/v1/workspaces/{workspace}/initiatives/{initiative}": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives/%d", tg.ws, w.initiative(tg.objWS).ID), map[string]any{"status": "in_progress"}, ifMatch(1)
+	},
+	"DELETE /api/v1/workspaces/{workspace}/initiatives/{initiative}": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives/%d", tg.ws, w.initiative(tg.objWS).ID), nil, ifMatch(1)
+	},
+	"GET /api/v1/workspaces/{workspace}/initiatives/{initiative}/assignments": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives/%d/assignments", tg.ws, w.initiative(tg.objWS).ID), nil, nil
+	},
+	"POST /api/v1/workspaces/{workspace}/initiatives/{initiative}/assignments": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives/%d/assignments", tg.ws, w.initiative(tg.objWS).ID),
+			map[string]any{"user_id": w.owners[tg.objWS], "role": "accountable"}, nil
+	},
+	"DELETE /api/v1/workspaces/{workspace}/initiatives/{initiative}/assignments/{assignment}": func(w *world, p *principal, tg target) (string, any, []string) {
+		it := w.initiative(tg.objWS)
+		as, err := w.env.Store.Assign(w.t.Context(), audit.System, tg.objWS, it.ID, roadmap.AssignmentInput{UserID: w.owners[tg.objWS], Role: roadmap.Accountable})
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives/%d/assignments/%d", tg.ws, it.ID, as.ID), nil, nil
+	},
+	"POST /api/v1/workspaces/{workspace}/dependencies": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/dependencies", tg.ws),
+			map[string]any{"prerequisite_id": w.initiative(tg.objWS).ID, "dependent_id": w.initiative(tg.objWS).ID}, nil
+	},
+	"DELETE /api/v1/workspaces/{workspace}/initiatives/{initiative}/prerequisites/{prerequisite}": func(w *world, p *principal, tg target) (string, any, []string) {
+		pre, dep := w.initiative(tg.objWS), w.initiative(tg.objWS)
+		in := roadmap.DependencyInput{PrerequisiteID: pre.ID, DependentID: dep.ID}
+		if _, err := w.env.Store.AddDependency(w.t.Context(), audit.System, tg.objWS, in, func(p roadmap.Plan) error { return p.CheckNew(in) }); err != nil {
+			w.t.Fatal(err)
+		}
+		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives/%d/prerequisites/%d", tg.ws, dep.ID, pre.ID), nil, nil
+	},
+	"POST /api/v1/workspaces/{workspace}/initiatives/{initiative}/reschedule/preview": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives/%d/reschedule/preview", tg.ws, w.initiative(tg.objWS).ID),
+			map[string]any{"start_date": "2026-05-01", "due_date": "2026-05-31"}, nil
+	},
+	"POST /api/v1/workspaces/{workspace}/initiatives/{initiative}/reschedule": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives/%d/reschedule", tg.ws, w.initiative(tg.objWS).ID),
+			map[string]any{"start_date": "2026-05-01", "due_date": "2026-05-31"}, nil
+	},
+	"GET /api/v1/workspaces/{workspace}/timeline": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/timeline", tg.ws), nil, nil
 	},
 	"DELETE /api/v1/workspaces/{workspace}/tokens/{token}": func(w *world, p *principal, tg target) (string, any, []string) {
 		// The caller's own token when the caller belongs there, so that the role alone decides.

@@ -73,18 +73,12 @@ func classify(err error) (e *apiError, internal bool) {
 
 // conflictDetail tells what conflicted when the error says so in a client-safe way.
 func conflictDetail(err error) string {
-	var ce *ConflictError
+	var ce *fault.ConflictError
 	if errors.As(err, &ce) {
 		return ce.Detail
 	}
 	return "The request conflicts with existing data."
 }
-
-// ConflictError is a conflict whose description is safe to show the client.
-type ConflictError struct{ Detail string }
-
-func (e *ConflictError) Error() string { return e.Detail }
-func (e *ConflictError) Unwrap() error { return fault.ErrConflict }
 
 // writeProblem sends err as application/problem+json, and logs it when it is internal.
 func writeProblem(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {

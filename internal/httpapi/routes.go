@@ -16,6 +16,7 @@ func (a *API) routeTable() []*Route {
 	rs = append(rs, a.teamRoutes()...)
 	rs = append(rs, a.tokenRoutes()...)
 	rs = append(rs, a.goalRoutes()...)
+	rs = append(rs, a.initiativeRoutes()...)
 	return rs
 }
 
