@@ -228,3 +228,40 @@ func TestConcurrentConditionalUpdates(t *testing.T) {
 		}
 	})
 }
+
+// Changes made through an Atomically-bound store land together or not at all, and reads in
+// it see its own writes.
+func TestAtomically(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		boom := errors.New("boom")
+		err := s.Atomically(ctx, func(b *store.Store) error {
+			w, err := b.CreateWorkspace(ctx, audit.System, 0, workspace.CreateInput{Name: "first"})
+			if err != nil {
+				return err
+			}
+			if got, err := b.Workspace(ctx, w.ID); err != nil || got.Name != "first" {
+				t.Errorf("read inside the transaction = %+v, %v", got, err)
+			}
+			if _, err := b.CreateWorkspace(ctx, audit.System, 0, workspace.CreateInput{Name: "second"}); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("Atomically = %v, want boom", err)
+		}
+		if items, _, _ := s.Workspaces(ctx, store.Page{}); len(items) != 0 {
+			t.Errorf("%d workspaces after a rolled-back transaction, want 0", len(items))
+		}
+		if err := s.Atomically(ctx, func(b *store.Store) error {
+			_, err := b.CreateWorkspace(ctx, audit.System, 0, workspace.CreateInput{Name: "kept"})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if items, _, _ := s.Workspaces(ctx, store.Page{}); len(items) != 1 {
+			t.Errorf("%d workspaces after a committed transaction, want 1", len(items))
+		}
+	})
+}
