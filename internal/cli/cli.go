@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/lodestar-cx/lodestar/internal/config"
+	"github.com/lodestar-cx/lodestar/internal/fault"
 )
 
 // Version is the release, set at build time with -ldflags "-X .../internal/cli.Version=v1.2.3".
@@ -58,6 +59,9 @@ func commands() []*command {
 		teamCommand(),
 		tokenCommand(),
 		auditCommand(),
+		exportCommand(),
+		applyCommand(),
+		demoCommand(),
 	}
 }
 
@@ -129,6 +133,15 @@ func run(ctx context.Context, e *env, args []string) int {
 		if errors.As(err, &ue) {
 			fmt.Fprintf(stderr, "lodestar %s: %v (see 'lodestar %s -h')\n", c.full, err, c.full)
 			return exitUsage
+		}
+		var inv *fault.InvalidError
+		if errors.As(err, &inv) && len(inv.Fields) > 1 {
+			// One problem a line: a document can have many.
+			fmt.Fprintf(stderr, "lodestar %s: %d problems:\n", c.full, len(inv.Fields))
+			for _, f := range inv.Fields {
+				fmt.Fprintf(stderr, "  %s: %s\n", f.Field, f.Message)
+			}
+			return exitError
 		}
 		fmt.Fprintf(stderr, "lodestar %s: %v\n", c.full, err)
 		return exitError

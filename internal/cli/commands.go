@@ -8,13 +8,16 @@ import (
 	"net"
 	"runtime"
 	"text/tabwriter"
+	"time"
 
 	"github.com/lodestar-cx/lodestar/internal/config"
+	"github.com/lodestar-cx/lodestar/internal/demo"
 	"github.com/lodestar-cx/lodestar/internal/server"
 	"github.com/lodestar-cx/lodestar/internal/store"
 )
 
 func serveCommand() *command {
+	var withDemo bool
 	return &command{
 		name:    "serve",
 		summary: "run the web UI and the REST API, migrating the database first",
@@ -22,12 +25,15 @@ func serveCommand() *command {
 			cfg.RegisterStorage(fs)
 			cfg.RegisterServer(fs)
 			cfg.RegisterLogging(fs)
+			fs.BoolVar(&withDemo, "demo", false, "create the demo workspace first, unless it exists (for trying Lodestar locally)")
 		},
-		run: runServe,
+		run: func(ctx context.Context, e *env, cfg *config.Config, args []string) error {
+			return runServe(ctx, e, cfg, args, withDemo)
+		},
 	}
 }
 
-func runServe(ctx context.Context, e *env, cfg *config.Config, args []string) error {
+func runServe(ctx context.Context, e *env, cfg *config.Config, args []string, withDemo bool) error {
 	if err := noArgs(args); err != nil {
 		return err
 	}
@@ -39,6 +45,13 @@ func runServe(ctx context.Context, e *env, cfg *config.Config, args []string) er
 	defer st.Close()
 	if _, err := st.Migrate(ctx); err != nil {
 		return err
+	}
+	if withDemo {
+		res, err := demo.Seed(ctx, st, time.Now())
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		printDemo(e, res)
 	}
 	srv, err := server.New(server.Options{Store: st, Logger: log, Version: Version,
 		PublicURL: cfg.BaseURL(), SecureCookies: cfg.SecureCookies()})

@@ -50,6 +50,8 @@ type Goal struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
 	Version     int64      `json:"version"`
+	// Key names the goal in roadmap documents; empty until a document has named it.
+	Key string `json:"-"`
 }
 
 // ETagVersion is the version sent as the ETag.
@@ -133,6 +135,8 @@ type KeyResult struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
 	Version     int64      `json:"version"`
+	// Key names the key result in roadmap documents; empty until a document has named it.
+	Key string `json:"-"`
 	// GoalStart is the start of the goal's period, from which the key result's pace is judged
 	// when it has no start date of its own.
 	GoalStart civil.Date `json:"-"`
@@ -140,6 +144,9 @@ type KeyResult struct {
 	Progress float64 `json:"progress" jsonschema_description:"The share of the way from baseline to target: 0 at or below the baseline, 1 at the target, more beyond it."`
 	Expected float64 `json:"expected" jsonschema_description:"The progress a straight line from the start date to the due date reaches today."`
 	Pace     Status  `json:"pace" jsonschema:"enum=on_track,enum=at_risk,enum=off_track"`
+	// Stale is filled by the caller, which knows the workspace's check-in cadence and the key
+	// result's last check-in.
+	Stale bool `json:"stale" jsonschema_description:"No check-in within the workspace's check-in cadence, counted from the key result's creation when it has none."`
 }
 
 // ETagVersion is the version sent as the ETag.
@@ -361,7 +368,8 @@ func (in *ValueInput) Validate() error {
 	return v.Err()
 }
 
-// CheckIn is a regular word on how a key result (and later, an initiative) is doing.
+// CheckIn is a regular word on how a key result or an initiative is doing. Exactly one of
+// KeyResultID and InitiativeID is set.
 type CheckIn struct {
 	ID          int64     `json:"id"`
 	KeyResultID int64     `json:"key_result_id,omitempty"`
@@ -372,6 +380,11 @@ type CheckIn struct {
 	Blockers    string    `json:"blockers,omitempty"`
 	AuthorID    int64     `json:"author_user_id,omitempty"`
 	At          time.Time `json:"at"`
+
+	// InitiativeID is set on the check-ins of an initiative, which package roadmap posts.
+	InitiativeID int64 `json:"initiative_id,omitempty"`
+	// Progress is reported on an initiative's check-ins; a key result's follows from its value.
+	Progress *float64 `json:"progress,omitempty" jsonschema_description:"An initiative's progress in percent, 0 to 100; absent on key result check-ins."`
 }
 
 // CheckInInput posts a check-in.

@@ -81,12 +81,15 @@ func (a *API) deleteGoal(r *Request, _ Empty) (Empty, error) {
 	return Empty{}, a.store.DeleteGoal(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch)
 }
 
-// computed fills a key result's progress and pace as of now.
-func (a *API) computed(k goals.KeyResult, err error) (goals.KeyResult, error) {
-	if err == nil {
-		k.Compute(a.now())
+// computed fills a key result's progress, pace and staleness as of now.
+func (a *API) computed(r *Request, k goals.KeyResult, err error) (goals.KeyResult, error) {
+	if err != nil {
+		return k, err
 	}
-	return k, err
+	k.Compute(a.now())
+	items := []goals.KeyResult{k}
+	err = a.markStaleKeyResults(r.Context(), r.Workspace, items)
+	return items[0], err
 }
 
 func (a *API) listKeyResults(r *Request, _ Empty) (List[goals.KeyResult], error) {
@@ -102,6 +105,9 @@ func (a *API) listKeyResults(r *Request, _ Empty) (List[goals.KeyResult], error)
 	for i := range items {
 		items[i].Compute(a.now())
 	}
+	if err == nil {
+		err = a.markStaleKeyResults(r.Context(), r.Workspace, items)
+	}
 	return listOf(items, next), err
 }
 
@@ -110,7 +116,8 @@ func (a *API) createKeyResult(r *Request, in goals.KeyResultInput) (goals.KeyRes
 	if err != nil {
 		return goals.KeyResult{}, err
 	}
-	return a.computed(a.store.CreateKeyResult(r.Context(), r.Actor(), r.Workspace, goal, in))
+	k, err := a.store.CreateKeyResult(r.Context(), r.Actor(), r.Workspace, goal, in)
+	return a.computed(r, k, err)
 }
 
 func (a *API) getKeyResult(r *Request, _ Empty) (goals.KeyResult, error) {
@@ -118,7 +125,8 @@ func (a *API) getKeyResult(r *Request, _ Empty) (goals.KeyResult, error) {
 	if err != nil {
 		return goals.KeyResult{}, err
 	}
-	return a.computed(a.store.KeyResult(r.Context(), r.Workspace, id))
+	k, err := a.store.KeyResult(r.Context(), r.Workspace, id)
+	return a.computed(r, k, err)
 }
 
 func (a *API) updateKeyResult(r *Request, in goals.KeyResultUpdate) (goals.KeyResult, error) {
@@ -126,7 +134,8 @@ func (a *API) updateKeyResult(r *Request, in goals.KeyResultUpdate) (goals.KeyRe
 	if err != nil {
 		return goals.KeyResult{}, err
 	}
-	return a.computed(a.store.UpdateKeyResult(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch, in))
+	k, err := a.store.UpdateKeyResult(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch, in)
+	return a.computed(r, k, err)
 }
 
 func (a *API) deleteKeyResult(r *Request, _ Empty) (Empty, error) {
@@ -142,7 +151,8 @@ func (a *API) recordKeyResultValue(r *Request, in goals.ValueInput) (goals.KeyRe
 	if err != nil {
 		return goals.KeyResult{}, err
 	}
-	return a.computed(a.store.RecordKeyResultValue(r.Context(), r.Actor(), r.Workspace, id, in.Value, "manual", in.Note))
+	k, err := a.store.RecordKeyResultValue(r.Context(), r.Actor(), r.Workspace, id, in.Value, "manual", in.Note)
+	return a.computed(r, k, err)
 }
 
 func (a *API) listKeyResultValues(r *Request, _ Empty) (List[goals.Value], error) {

@@ -63,9 +63,22 @@ func (a *API) setFramework(r *Request, in priority.Config) (priority.Config, err
 }
 
 // decorate fills what is computed on read: scores under the workspace's framework, ranks
-// within each horizon, the count of accountable owners and the flags.
+// within each horizon, the count of accountable owners and the flags; and the links to key
+// results, read with the initiative.
 func (a *API) decorate(ctx context.Context, ws int64, items []roadmap.Initiative) error {
 	f, err := a.store.PriorityFramework(ctx, ws)
+	if err != nil {
+		return err
+	}
+	cadence, err := a.store.CheckInCadence(ctx, ws)
+	if err != nil {
+		return err
+	}
+	lastCheckIns, err := a.store.LastInitiativeCheckIns(ctx, ws)
+	if err != nil {
+		return err
+	}
+	links, err := a.store.KeyResultLinks(ctx, ws)
 	if err != nil {
 		return err
 	}
@@ -82,10 +95,12 @@ func (a *API) decorate(ctx context.Context, ws int64, items []roadmap.Initiative
 		return err
 	}
 	conflicts := tl.ConflictIDs()
-	today := civil.Of(a.now().UTC())
+	now := a.now()
+	today := civil.Of(now.UTC())
 	for i := range items {
 		it := &items[i]
 		it.Scored(f)
+		it.KeyResults = nonNil(links[it.ID])
 		it.Accountable = counts[it.ID]
 		it.Flags = []string{}
 		switch {
@@ -99,6 +114,9 @@ func (a *API) decorate(ctx context.Context, ws int64, items []roadmap.Initiative
 		}
 		if !it.DueDate.IsZero() && it.DueDate.Before(today) && it.Status != roadmap.Done && it.Status != roadmap.Dropped {
 			it.Flags = append(it.Flags, "overdue")
+		}
+		if it.Status.ExpectsCheckIns() && cadence.Stale(lastCheckIns[it.ID], it.CreatedAt, now) {
+			it.Flags = append(it.Flags, "stale_check_in")
 		}
 	}
 	return nil

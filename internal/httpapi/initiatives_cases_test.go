@@ -71,4 +71,32 @@ var initiativeCases = map[string]request{
 }
 
 // initiativeExtraCases are the isolation matrix cases of check-ins, links and team load.
-var initiativeExtraCases = map[string]request{}
+var initiativeExtraCases = map[string]request{
+	"GET /api/v1/workspaces/{workspace}/initiatives/{initiative}/check-ins": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives/%d/check-ins", tg.ws, w.initiative(tg.objWS).ID), nil, nil
+	},
+	"POST /api/v1/workspaces/{workspace}/initiatives/{initiative}/check-ins": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives/%d/check-ins", tg.ws, w.initiative(tg.objWS).ID),
+			map[string]any{"status": "on_track", "progress": 40, "confidence": 7}, nil
+	},
+	"GET /api/v1/workspaces/{workspace}/check-in-cadence": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/check-in-cadence", tg.ws), nil, nil
+	},
+	"PUT /api/v1/workspaces/{workspace}/check-in-cadence": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/check-in-cadence", tg.ws), map[string]any{"days": 14}, nil
+	},
+	"PUT /api/v1/workspaces/{workspace}/initiatives/{initiative}/key-results/{key_result}": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives/%d/key-results/%d", tg.ws, w.initiative(tg.objWS).ID, w.keyResult(tg.objWS).ID),
+			map[string]any{"expected_effect": 3, "note": "chat answers the questions that sink the score"}, nil
+	},
+	"DELETE /api/v1/workspaces/{workspace}/initiatives/{initiative}/key-results/{key_result}": func(w *world, p *principal, tg target) (string, any, []string) {
+		it, kr := w.initiative(tg.objWS), w.keyResult(tg.objWS)
+		if _, err := w.env.Store.LinkKeyResult(w.t.Context(), audit.System, tg.objWS, it.ID, kr.ID, roadmap.KeyResultLinkInput{}); err != nil {
+			w.t.Fatal(err)
+		}
+		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives/%d/key-results/%d", tg.ws, it.ID, kr.ID), nil, nil
+	},
+	"GET /api/v1/workspaces/{workspace}/team-load": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/team-load", tg.ws), nil, nil
+	},
+}

@@ -156,7 +156,7 @@ func ifMatch(v int64) []string { return []string{"If-Match", fmt.Sprintf(`"v%d"`
 // own tests; a route none of them covers fails the matrix.
 func cases() map[string]request {
 	all := map[string]request{}
-	for _, set := range []map[string]request{accessCases, goalCases, initiativeCases, initiativeExtraCases, journeyCases} {
+	for _, set := range []map[string]request{accessCases, goalCases, initiativeCases, initiativeExtraCases, journeyCases, roadmapDocCases} {
 		for k, v := range set {
 			all[k] = v
 		}
@@ -296,7 +296,7 @@ type apiRoute struct {
 	ids   int // path parameters after {workspace}
 }
 
-var pathParamRE = regexp.MustCompile(`\{[a-z]+\}`)
+var pathParamRE = regexp.MustCompile(`\{[a-z_]+\}`)
 
 // TestIsolationMatrix calls every route of the API as every kind of caller, on objects of the
 // caller's workspace, of another workspace, and of another workspace reached through the

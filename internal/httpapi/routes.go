@@ -17,6 +17,9 @@ func (a *API) routeTable() []*Route {
 	rs = append(rs, a.tokenRoutes()...)
 	rs = append(rs, a.goalRoutes()...)
 	rs = append(rs, a.initiativeRoutes()...)
+	rs = append(rs, a.initiativeExtraRoutes()...)
+	rs = append(rs, a.roadmapDocRoutes()...)
+	rs = append(rs, a.journeyRoutes()...)
 	return rs
 }
 

@@ -51,13 +51,17 @@ type Initiative struct {
 	CreatedAt   time.Time       `json:"created_at"`
 	UpdatedAt   time.Time       `json:"updated_at"`
 	Version     int64           `json:"version"`
+	// Key names the initiative in roadmap documents; empty until a document has named it.
+	Key string `json:"-"`
 
 	// Computed on read.
 	Score       *priority.Explanation `json:"score,omitempty" jsonschema_description:"The score under the workspace's framework with its explanation; absent when an input it needs is missing."`
 	ScoreError  string                `json:"score_error,omitempty" jsonschema_description:"Why there is no score."`
 	Rank        int                   `json:"rank,omitempty" jsonschema_description:"The place by score within the horizon, from 1; in lists only."`
 	Accountable int                   `json:"accountable" jsonschema_description:"How many are accountable: exactly one is expected."`
-	Flags       []string              `json:"flags" jsonschema_description:"What needs attention: no_accountable, several_accountable, dependency_conflict, overdue."`
+	Flags       []string              `json:"flags" jsonschema_description:"What needs attention: no_accountable, several_accountable, dependency_conflict, overdue, stale_check_in."`
+	// KeyResults are the key results the initiative is meant to move, read with it.
+	KeyResults []KeyResultLink `json:"key_results" jsonschema_description:"The key results the initiative is meant to move, with the expected effect."`
 }
 
 // ETagVersion is the version sent as the ETag.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/lodestar-cx/lodestar/internal/audit"
 	"github.com/lodestar-cx/lodestar/internal/fault"
@@ -12,13 +13,13 @@ import (
 )
 
 const goalColumns = `id, workspace_id, parent_id, level, title, description, owner_user_id, owner_team_id,
-	period_start, period_end, status, weight, created_at, updated_at, version`
+	period_start, period_end, status, weight, created_at, updated_at, version, COALESCE(doc_key, '')`
 
 func scanGoal(row interface{ Scan(...any) error }) (goals.Goal, error) {
 	var g goals.Goal
 	var parent, ownerUser, ownerTeam sql.NullInt64
 	err := row.Scan(&g.ID, &g.WorkspaceID, &parent, &g.Level, &g.Title, &g.Description, &ownerUser, &ownerTeam,
-		&g.PeriodStart, &g.PeriodEnd, &g.Status, &g.Weight, &g.CreatedAt, &g.UpdatedAt, &g.Version)
+		&g.PeriodStart, &g.PeriodEnd, &g.Status, &g.Weight, &g.CreatedAt, &g.UpdatedAt, &g.Version, &g.Key)
 	g.ParentID, g.OwnerUserID, g.OwnerTeamID = parent.Int64, ownerUser.Int64, ownerTeam.Int64
 	g.CreatedAt, g.UpdatedAt = utc(g.CreatedAt), utc(g.UpdatedAt)
 	return g, err
@@ -203,14 +204,15 @@ func (s *Store) DeleteGoal(ctx context.Context, a audit.Actor, ws, id, version i
 }
 
 const keyResultSelect = `SELECT k.id, k.workspace_id, k.goal_id, k.title, k.kind, k.baseline, k.target, k.current_value,
-	k.unit, k.start_date, k.due_date, k.weight, k.source, k.metric_id, k.created_at, k.updated_at, k.version, g.period_start
+	k.unit, k.start_date, k.due_date, k.weight, k.source, k.metric_id, k.created_at, k.updated_at, k.version, g.period_start,
+	COALESCE(k.doc_key, '')
 	FROM key_results k JOIN goals g ON g.id = k.goal_id AND g.workspace_id = k.workspace_id`
 
 func scanKeyResult(row interface{ Scan(...any) error }) (goals.KeyResult, error) {
 	var k goals.KeyResult
 	var metric sql.NullInt64
 	err := row.Scan(&k.ID, &k.WorkspaceID, &k.GoalID, &k.Title, &k.Kind, &k.Baseline, &k.Target, &k.Current,
-		&k.Unit, &k.StartDate, &k.DueDate, &k.Weight, &k.Source, &metric, &k.CreatedAt, &k.UpdatedAt, &k.Version, &k.GoalStart)
+		&k.Unit, &k.StartDate, &k.DueDate, &k.Weight, &k.Source, &metric, &k.CreatedAt, &k.UpdatedAt, &k.Version, &k.GoalStart, &k.Key)
 	k.MetricID = metric.Int64
 	k.CreatedAt, k.UpdatedAt = utc(k.CreatedAt), utc(k.UpdatedAt)
 	return k, err
@@ -257,9 +259,31 @@ func (s *Store) CreateKeyResult(ctx context.Context, a audit.Actor, ws, goalID i
 }
 
 func (s *Store) appendValue(ctx context.Context, tx *sql.Tx, a audit.Actor, ws, krID int64, v float64, source, note string) error {
+	return s.appendValueAt(ctx, tx, a, ws, krID, v, source, note, s.stamp())
+}
+
+func (s *Store) appendValueAt(ctx context.Context, tx *sql.Tx, a audit.Actor, ws, krID int64, v float64, source, note string, at time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO key_result_values (workspace_id, key_result_id, value, source, note, actor_user_id, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, ws, krID, v, source, note, nullID(a.UserID), s.stamp())
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, ws, krID, v, source, note, nullID(a.UserID), at.UTC().Truncate(time.Microsecond))
 	return err
+}
+
+// BackfillKeyResultValue adds a past value to a key result's history, as an import of earlier
+// measurements does; the current value stays as it is.
+func (s *Store) BackfillKeyResultValue(ctx context.Context, a audit.Actor, ws, id int64, v float64, note string, at time.Time) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := getKeyResult(ctx, tx, ws, id); err != nil {
+			return err
+		}
+		if !at.Before(s.now()) {
+			return fault.Invalid("at", "must be in the past")
+		}
+		return s.appendValueAt(ctx, tx, a, ws, id, v, "backfill", note, at)
+	})
+	if err != nil {
+		return fmt.Errorf("backfill key result value: %w", err)
+	}
+	return nil
 }
 
 // KeyResult reads one key result of the workspace.
@@ -370,8 +394,12 @@ func (s *Store) KeyResultValues(ctx context.Context, ws, id int64, p Page) ([]go
 	if _, err := s.KeyResult(ctx, ws, id); err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.readRows(ctx, `SELECT id, key_result_id, value, source, note, actor_user_id, at FROM key_result_values
-		WHERE workspace_id = $1 AND key_result_id = $2 AND id > $3 ORDER BY id LIMIT $4`, ws, id, p.After, p.limit()+1)
+	// In time order, backfilled values among the rest; the cursor is the last value's id, and
+	// the page goes on from that value's (at, id).
+	rows, err := s.readRows(ctx, `SELECT id, key_result_id, value, source, note, actor_user_id, at FROM key_result_values v
+		WHERE workspace_id = $1 AND key_result_id = $2
+		AND ($3 = 0 OR (at, id) > (SELECT at, id FROM key_result_values WHERE workspace_id = $1 AND id = $3))
+		ORDER BY at, id LIMIT $4`, ws, id, p.After, p.limit()+1)
 	if err != nil {
 		return nil, 0, fmt.Errorf("key result history: %w", err)
 	}

@@ -52,13 +52,13 @@ func (s *Store) SetPriorityFramework(ctx context.Context, a audit.Actor, ws int6
 }
 
 const initiativeColumns = `id, workspace_id, title, description, horizon, status, start_date, due_date, inputs,
-	created_at, updated_at, version`
+	created_at, updated_at, version, COALESCE(doc_key, '')`
 
 func scanInitiative(row interface{ Scan(...any) error }) (roadmap.Initiative, error) {
 	var i roadmap.Initiative
 	var inputs string
 	err := row.Scan(&i.ID, &i.WorkspaceID, &i.Title, &i.Description, &i.Horizon, &i.Status, &i.StartDate, &i.DueDate,
-		&inputs, &i.CreatedAt, &i.UpdatedAt, &i.Version)
+		&inputs, &i.CreatedAt, &i.UpdatedAt, &i.Version, &i.Key)
 	if err != nil {
 		return i, err
 	}
@@ -213,6 +213,20 @@ func (s *Store) Assignments(ctx context.Context, ws, initiativeID int64) ([]road
 	if err != nil {
 		return nil, fmt.Errorf("list assignments: %w", err)
 	}
+	return scanAssignments(rows)
+}
+
+// WorkspaceAssignments lists every assignment of the workspace's initiatives.
+func (s *Store) WorkspaceAssignments(ctx context.Context, ws int64) ([]roadmap.Assignment, error) {
+	rows, err := s.readRows(ctx, `SELECT id, initiative_id, user_id, team_id, role, created_at FROM assignments
+		WHERE workspace_id = $1 ORDER BY id`, ws)
+	if err != nil {
+		return nil, fmt.Errorf("list assignments: %w", err)
+	}
+	return scanAssignments(rows)
+}
+
+func scanAssignments(rows *sql.Rows) ([]roadmap.Assignment, error) {
 	defer rows.Close()
 	out := []roadmap.Assignment{}
 	for rows.Next() {
@@ -440,4 +454,24 @@ func (s *Store) Reschedule(ctx context.Context, a audit.Actor, ws, id int64, exp
 		return nil, fmt.Errorf("reschedule: %w", err)
 	}
 	return shifts, nil
+}
+
+// docKeyTables are the tables whose rows a roadmap document names by key.
+var docKeyTables = map[string]bool{"goals": true, "key_results": true, "initiatives": true}
+
+// SetDocKey gives an object of the workspace the key a roadmap document names it by.
+func (s *Store) SetDocKey(ctx context.Context, ws int64, table string, id int64, key string) error {
+	if !docKeyTables[table] {
+		return fmt.Errorf("set document key: no table %q", table)
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE `+table+` SET doc_key = $3 WHERE workspace_id = $1 AND id = $2`, ws, id, key)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("%s %d: %w", table, id, fault.ErrNotFound)
+		}
+		return nil
+	})
 }

@@ -1,0 +1,71 @@
+package demo_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lodestar-cx/lodestar/internal/auth"
+	"github.com/lodestar-cx/lodestar/internal/demo"
+	"github.com/lodestar-cx/lodestar/internal/goals"
+	"github.com/lodestar-cx/lodestar/internal/roadmapdoc"
+	"github.com/lodestar-cx/lodestar/internal/store"
+	"github.com/lodestar-cx/lodestar/internal/store/storetest"
+)
+
+func TestSeed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		now := time.Now()
+		res, err := demo.Seed(ctx, s, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Created {
+			t.Fatal("first Seed did not create the workspace")
+		}
+		again, err := demo.Seed(ctx, s, now)
+		if err != nil || again.Created || again.WorkspaceID != res.WorkspaceID {
+			t.Fatalf("second Seed = %+v, %v; want the same workspace left alone", again, err)
+		}
+		doc, err := roadmapdoc.Export(ctx, s, res.WorkspaceID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"Live chat for instant support", "Self-service onboarding guides", "AI-driven personalised recommendations",
+			"AI chatbot for faster ticket responses", "UX fixes for common ticket errors", "Track and optimise support workflows",
+			"team: Customer support", "team: Operations", "team: Product", "Reduce churn by 10%"} {
+			if !strings.Contains(string(doc), want) {
+				t.Errorf("demo roadmap lacks %q", want)
+			}
+		}
+		// The owner can sign in with the demo password.
+		u, err := s.UserByEmail(ctx, res.Email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := auth.VerifyPassword(demo.Password, u.PasswordHash, auth.DefaultArgon2); !ok {
+			t.Error("the demo password does not sign the owner in")
+		}
+		// Key results have a quarter of history and a pace.
+		krs, _, err := s.KeyResults(ctx, res.WorkspaceID, 0, store.Page{})
+		if err != nil || len(krs) != 6 {
+			t.Fatalf("key results = %d, %v; want 6", len(krs), err)
+		}
+		values, _, err := s.KeyResultValues(ctx, res.WorkspaceID, krs[0].ID, store.Page{})
+		if err != nil || len(values) < 5 {
+			t.Fatalf("history of %s = %d values, %v; want a quarter of them", krs[0].Key, len(values), err)
+		}
+		if first, last := values[0].At, values[len(values)-1].At; last.Sub(first) < 60*24*time.Hour {
+			t.Errorf("history spans %v, want about a quarter", last.Sub(first))
+		}
+		paces := map[goals.Status]int{}
+		for _, k := range krs {
+			k.Compute(now)
+			paces[k.Pace]++
+		}
+		if len(paces) < 2 {
+			t.Errorf("paces %v: the demo should show more than one status", paces)
+		}
+	})
+}

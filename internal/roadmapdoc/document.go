@@ -1,0 +1,155 @@
+// Package roadmapdoc is the roadmap as code: a workspace's goals, key results, initiatives,
+// owners and dependencies as one readable YAML document. Export writes it with stable keys and
+// in a stable order, so that export, apply and export again gives the same bytes; Apply checks
+// a whole document first (every error names its path, such as initiatives[3].dependsOn[0]),
+// shows what would change, and makes the changes in one transaction.
+package roadmapdoc
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/lodestar-cx/lodestar/internal/civil"
+)
+
+// FormatVersion is the document format this package writes and reads.
+const FormatVersion = 1
+
+// Document is a workspace's roadmap.
+type Document struct {
+	Version     int          `yaml:"version"`
+	Framework   Framework    `yaml:"framework"`
+	Goals       []Goal       `yaml:"goals"`
+	Initiatives []Initiative `yaml:"initiatives"`
+}
+
+// Framework is the scoring framework.
+type Framework struct {
+	Kind    string   `yaml:"kind"`
+	Weights *Weights `yaml:"weights,omitempty"`
+	Formula string   `yaml:"formula,omitempty"`
+}
+
+// Weights are the weights of the impact-feasibility-alignment framework.
+type Weights struct {
+	Impact      float64 `yaml:"impact"`
+	Feasibility float64 `yaml:"feasibility"`
+	Alignment   float64 `yaml:"alignment"`
+}
+
+// Goal is a node of the goal tree with its key results.
+type Goal struct {
+	Key         string      `yaml:"key"`
+	Title       string      `yaml:"title"`
+	Level       string      `yaml:"level,omitempty"`
+	Parent      string      `yaml:"parent,omitempty"`
+	Description string      `yaml:"description,omitempty"`
+	Owner       *Owner      `yaml:"owner,omitempty"`
+	PeriodStart civil.Date  `yaml:"periodStart,omitempty"`
+	PeriodEnd   civil.Date  `yaml:"periodEnd,omitempty"`
+	Status      string      `yaml:"status"`
+	Weight      float64     `yaml:"weight"`
+	KeyResults  []KeyResult `yaml:"keyResults,omitempty"`
+}
+
+// Owner is a person (by email) or a team (by name).
+type Owner struct {
+	User string `yaml:"user,omitempty"`
+	Team string `yaml:"team,omitempty"`
+}
+
+// KeyResult measures a goal.
+type KeyResult struct {
+	Key      string     `yaml:"key"`
+	Title    string     `yaml:"title"`
+	Kind     string     `yaml:"kind"`
+	Baseline float64    `yaml:"baseline"`
+	Target   float64    `yaml:"target"`
+	Current  float64    `yaml:"current"`
+	Unit     string     `yaml:"unit,omitempty"`
+	Start    civil.Date `yaml:"start,omitempty"`
+	Due      civil.Date `yaml:"due"`
+	Weight   float64    `yaml:"weight"`
+	Source   string     `yaml:"source,omitempty"`
+	Metric   int64      `yaml:"metric,omitempty"`
+}
+
+// Initiative is an item of the roadmap.
+type Initiative struct {
+	Key         string             `yaml:"key"`
+	Title       string             `yaml:"title"`
+	Description string             `yaml:"description,omitempty"`
+	Horizon     string             `yaml:"horizon"`
+	Status      string             `yaml:"status"`
+	Start       civil.Date         `yaml:"start,omitempty"`
+	Due         civil.Date         `yaml:"due,omitempty"`
+	Inputs      map[string]float64 `yaml:"inputs,omitempty"`
+	Owners      []Assignment       `yaml:"owners,omitempty"`
+	DependsOn   []string           `yaml:"dependsOn,omitempty"`
+}
+
+// Assignment gives a person or a team a role in an initiative.
+type Assignment struct {
+	User string `yaml:"user,omitempty"`
+	Team string `yaml:"team,omitempty"`
+	Role string `yaml:"role"`
+}
+
+var keyPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// maxKeyLen bounds a key.
+const maxKeyLen = 60
+
+// slug makes a key from a title: lower-case letters and digits joined by hyphens.
+func slug(title string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(title) {
+		switch {
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+		if b.Len() >= maxKeyLen-4 {
+			break
+		}
+	}
+	if b.Len() == 0 {
+		return "item"
+	}
+	return b.String()
+}
+
+// keyer hands out keys: an object's own key when it has one, else one made from its title that
+// no other object of its kind has.
+type keyer struct{ taken map[string]bool }
+
+func newKeyer(own []string) *keyer {
+	k := &keyer{taken: map[string]bool{}}
+	for _, key := range own {
+		if key != "" {
+			k.taken[key] = true
+		}
+	}
+	return k
+}
+
+func (k *keyer) key(own, title string) string {
+	if own != "" {
+		return own
+	}
+	base := slug(title)
+	key := base
+	for n := 2; k.taken[key]; n++ {
+		key = base + "-" + strconv.Itoa(n)
+	}
+	k.taken[key] = true
+	return key
+}
