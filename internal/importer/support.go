@@ -1,0 +1,4 @@
+package importer
+
+// supportFormats are the support formats. See Format.
+func supportFormats() []Format { return nil }

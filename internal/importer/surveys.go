@@ -1,0 +1,4 @@
+package importer
+
+// surveyFormats are the survey formats. See Format.
+func surveyFormats() []Format { return nil }
