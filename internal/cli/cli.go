@@ -62,6 +62,7 @@ func commands() []*command {
 		exportCommand(),
 		applyCommand(),
 		demoCommand(),
+		importCommand(),
 	}
 }
 

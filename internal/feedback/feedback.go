@@ -5,6 +5,7 @@
 package feedback
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
@@ -294,4 +295,67 @@ func validEventName(s string) bool {
 		}
 	}
 	return true
+}
+
+// Problem is one thing wrong with one record of an imported file.
+type Problem struct {
+	Row     int    `json:"row" jsonschema_description:"The record's place in the file as a person counts it: the line of a CSV file, header rows included; the element of a JSON array."`
+	Column  string `json:"column,omitempty"`
+	Message string `json:"message"`
+}
+
+func (p Problem) String() string {
+	if p.Column != "" {
+		return fmt.Sprintf("row %d, column %q: %s", p.Row, p.Column, p.Message)
+	}
+	return fmt.Sprintf("row %d: %s", p.Row, p.Message)
+}
+
+// ImportStatus is where an import job stands.
+type ImportStatus string
+
+// The import statuses. An import checks every record before it writes any (validating), then
+// writes them in batches (running). A process that dies leaves it validating or running, and
+// the next run of the same file resumes it.
+const (
+	ImportValidating ImportStatus = "validating"
+	ImportRunning    ImportStatus = "running"
+	ImportDone       ImportStatus = "done"
+	// ImportRefused means the file had invalid records and the policy was to write nothing.
+	ImportRefused ImportStatus = "refused"
+	ImportFailed  ImportStatus = "failed"
+)
+
+// Finished reports whether the import will not move again.
+func (s ImportStatus) Finished() bool {
+	return s == ImportDone || s == ImportRefused || s == ImportFailed
+}
+
+// MaxProblems bounds the problems an import keeps; the count of invalid records goes on.
+const MaxProblems = 1000
+
+// Import is an import job: one file, read with one format and mapping into a workspace.
+type Import struct {
+	ID          int64           `json:"id"`
+	WorkspaceID int64           `json:"workspace_id"`
+	Status      ImportStatus    `json:"status" jsonschema:"enum=validating,enum=running,enum=done,enum=refused,enum=failed"`
+	Target      string          `json:"target" jsonschema:"enum=feedback,enum=customers,enum=events"`
+	Format      string          `json:"format"`
+	FileName    string          `json:"file_name,omitempty"`
+	FileSHA256  string          `json:"file_sha256"`
+	FileSize    int64           `json:"file_size"`
+	Mapping     json.RawMessage `json:"mapping" jsonschema:"type=object"`
+	SkipInvalid bool            `json:"skip_invalid" jsonschema_description:"Import the valid records and report the others, rather than refuse the whole file."`
+	RowsTotal   int64           `json:"rows_total" jsonschema_description:"Records in the file, known once it has been checked."`
+	RowsDone    int64           `json:"rows_done" jsonschema_description:"Records written (or skipped as invalid) so far."`
+	Inserted    int64           `json:"inserted"`
+	Updated     int64           `json:"updated"`
+	Unchanged   int64           `json:"unchanged"`
+	Invalid     int64           `json:"invalid" jsonschema_description:"Records with problems."`
+	Problems    []Problem       `json:"problems" jsonschema_description:"The first problems found, by row and column."`
+	Error       string          `json:"error,omitempty"`
+	CreatedBy   int64           `json:"created_by,omitempty"`
+	CreatedAt   time.Time       `json:"created_at"`
+	UpdatedAt   time.Time       `json:"updated_at"`
+	FinishedAt  time.Time       `json:"finished_at,omitzero"`
 }

@@ -237,26 +237,15 @@ var customerFields = []string{"name", "email", "plan", "region", "signup_at", "r
 // Row is what one record becomes: items, a customer, an event; or the problems that keep it
 // out.
 type Row struct {
-	Row      int
-	Items    []feedback.Item
-	Customer *feedback.Customer
-	Event    *feedback.Event
-	Problems []Problem
+	Row      int                `json:"row"`
+	Items    []feedback.Item    `json:"items,omitempty"`
+	Customer *feedback.Customer `json:"customer,omitempty"`
+	Event    *feedback.Event    `json:"event,omitempty"`
+	Problems []Problem          `json:"problems,omitempty"`
 }
 
 // Problem is one thing wrong with one record.
-type Problem struct {
-	Row     int    `json:"row"`
-	Column  string `json:"column,omitempty"`
-	Message string `json:"message"`
-}
-
-func (p Problem) String() string {
-	if p.Column != "" {
-		return fmt.Sprintf("row %d, column %q: %s", p.Row, p.Column, p.Message)
-	}
-	return fmt.Sprintf("row %d: %s", p.Row, p.Message)
-}
+type Problem = feedback.Problem
 
 // rowBuilder gathers one record's problems.
 type rowBuilder struct {
