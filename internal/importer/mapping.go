@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lodestar-cx/lodestar/internal/feedback"
 	"github.com/lodestar-cx/lodestar/internal/fault"
+	"github.com/lodestar-cx/lodestar/internal/feedback"
 )
 
 // Target says what a file's records become.
