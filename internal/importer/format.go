@@ -163,7 +163,8 @@ func Detect(h Head) (Format, error) {
 	var best Format
 	score := 0
 	for _, f := range Formats() {
-		if f.Container != h.Container || f.Detect == nil {
+		// An NDJSON format also reads a JSON document (see Open), so it may claim one.
+		if (f.Container != h.Container && !(f.Container == NDJSON && h.Container == JSON)) || f.Detect == nil {
 			continue
 		}
 		if s := f.Detect(h); s > score {

@@ -27,6 +27,9 @@ import (
 type Column struct {
 	Key   string `json:"key"`
 	Label string `json:"label,omitempty"`
+	// Zone is the IANA time zone the file says the column's times are in (Qualtrics writes it
+	// in its third header row); empty when the file does not say.
+	Zone string `json:"zone,omitempty"`
 }
 
 // Record is one data record of a table.
