@@ -56,6 +56,8 @@ func Start(t testing.TB, driver string, opts Options) *Env {
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
+	// Before the server and the store close: imports running in the background stop first.
+	t.Cleanup(srv.API.Close)
 	doc, err := libopenapi.NewDocument(srv.API.OpenAPI())
 	if err != nil {
 		t.Fatalf("parse OpenAPI document: %v", err)

@@ -113,7 +113,8 @@ func run(ctx context.Context, e *env, args []string) int {
 	}
 	cfg := config.Default()
 	fs := newFlagSet(c, &cfg)
-	if err := fs.Parse(rest); err != nil {
+	positional, err := parseInterspersed(fs, rest)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printCommandHelp(stdout, c)
 			return exitOK
@@ -129,7 +130,7 @@ func run(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(stderr, "lodestar %s: %v\n", c.full, err)
 		return exitUsage
 	}
-	if err := c.run(ctx, e, &cfg, fs.Args()); err != nil {
+	if err := c.run(ctx, e, &cfg, positional); err != nil {
 		var ue *usageError
 		if errors.As(err, &ue) {
 			fmt.Fprintf(stderr, "lodestar %s: %v (see 'lodestar %s -h')\n", c.full, err, c.full)
@@ -276,4 +277,25 @@ func noArgs(args []string) error {
 		return &usageError{msg: fmt.Sprintf("unexpected arguments: %s", strings.Join(args, " "))}
 	}
 	return nil
+}
+
+// parseInterspersed parses flags wherever they stand among the arguments, so that
+// `lodestar import FILE --workspace 1` reads like `lodestar import --workspace 1 FILE`; an
+// argument after "--" is never a flag.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
 }

@@ -70,7 +70,10 @@ func runServe(ctx context.Context, e *env, cfg *config.Config, args []string, wi
 		}
 	}
 	fmt.Fprintf(e.stdout, "Lodestar is listening on http://%s\n", ln.Addr())
-	return server.Serve(ctx, ln, srv.Handler(), cfg.ShutdownTimeout, log)
+	err = server.Serve(ctx, ln, srv.Handler(), cfg.ShutdownTimeout, log)
+	// Background imports stop at their next batch; an upload of the same file resumes them.
+	srv.API.Close()
+	return err
 }
 
 func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.Store, error) {

@@ -106,6 +106,7 @@ func importCommand() *command {
 			}
 			fmt.Fprintf(e.stdout, "%s (%s): %d records, %d valid, %d invalid; nothing written\n", path, p.Format, total, total-invalid, invalid)
 			if invalid > 0 {
+				problems.close()
 				fmt.Fprintf(e.stdout, "problems: %s\n", problems.path)
 			}
 			return problems.err
@@ -137,10 +138,12 @@ func importCommand() *command {
 		fmt.Fprintf(e.stdout, "import %d of %s (%s): %d records in %s (%s records/s): %d inserted, %d updated, %d unchanged, %d invalid skipped\n",
 			im.ID, path, im.Format, im.RowsTotal, elapsed.Round(time.Millisecond), rate(im.RowsTotal, elapsed),
 			im.Inserted, im.Updated, im.Unchanged, im.Invalid)
-		if im.Invalid > 0 {
+		if im.Invalid > 0 && problems != nil {
+			problems.close()
 			fmt.Fprintf(e.stdout, "invalid records: %s\n", problems.path)
+			return problems.err
 		}
-		return problems.err
+		return nil
 	}
 	return c
 }
@@ -214,6 +217,7 @@ func (r *problemReport) close() {
 	if r == nil || r.f == nil {
 		return
 	}
+	defer func() { r.f = nil }()
 	r.w.Flush()
 	if err := r.w.Error(); err != nil && r.err == nil {
 		r.err = err

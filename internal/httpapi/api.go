@@ -7,8 +7,10 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -16,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lodestar-cx/lodestar/internal/audit"
@@ -38,6 +41,13 @@ type API struct {
 	routes []*Route
 	mux    *http.ServeMux
 	spec   []byte
+
+	// Imports uploaded through the API run in the background under jobCtx, which Close ends;
+	// an import stopped so resumes when its file is uploaded again.
+	jobCtx      context.Context
+	stopJobs    context.CancelFunc
+	jobs        sync.WaitGroup
+	streamEvery time.Duration
 }
 
 // Options configures the API.
@@ -51,11 +61,24 @@ type Options struct {
 	PublicURL string
 	// Now is the clock that computed fields (pace, staleness) are judged by; nil means time.Now.
 	Now func() time.Time
+	// StreamEvery is how often an event stream looks for news; half a second when 0.
+	StreamEvery time.Duration
+}
+
+// Close stops the imports running in the background at their next batch and waits for them.
+func (a *API) Close() {
+	a.stopJobs()
+	a.jobs.Wait()
 }
 
 // New builds the API and its OpenAPI document.
 func New(opts Options) (*API, error) {
-	a := &API{store: opts.Store, auth: opts.Auth, log: opts.Logger, public: strings.TrimSuffix(opts.PublicURL, "/"), mux: http.NewServeMux()}
+	a := &API{store: opts.Store, auth: opts.Auth, log: opts.Logger, public: strings.TrimSuffix(opts.PublicURL, "/"), mux: http.NewServeMux(),
+		streamEvery: opts.StreamEvery}
+	a.jobCtx, a.stopJobs = context.WithCancel(context.Background())
+	if a.streamEvery <= 0 {
+		a.streamEvery = 500 * time.Millisecond
+	}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -130,7 +153,10 @@ type Route struct {
 
 	in, out      reflect.Type // nil when there is no body
 	undocumented bool
-	serve        func(w http.ResponseWriter, r *Request) error
+	// upload routes take the raw file as their body; stream routes answer with server-sent
+	// events.
+	upload, stream bool
+	serve          func(w http.ResponseWriter, r *Request) error
 }
 
 // QueryParam documents one query parameter.
@@ -249,6 +275,43 @@ func op[In, Out any](route Route, fn func(r *Request, in In) (Out, error)) *Rout
 		return writeJSON(w, rt.Status, out)
 	}
 	return &rt
+}
+
+// upload builds a route whose body is a file, read by fn itself.
+func upload[Out any](route Route, fn func(w http.ResponseWriter, r *Request) (Out, error)) *Route {
+	rt := route
+	rt.upload = true
+	rt.out = reflect.TypeFor[Out]()
+	if rt.Status == 0 {
+		rt.Status = http.StatusOK
+	}
+	rt.serve = func(w http.ResponseWriter, req *Request) error {
+		out, err := fn(w, req)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, rt.Status, out)
+	}
+	return &rt
+}
+
+// stream builds a route that answers with server-sent events, written by fn itself.
+func stream(route Route, fn func(w http.ResponseWriter, r *Request) error) *Route {
+	rt := route
+	rt.stream = true
+	rt.Status = http.StatusOK
+	rt.serve = fn
+	return &rt
+}
+
+// writeEvent writes one server-sent event holding v as JSON.
+func writeEvent(w io.Writer, event, id string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "event: %s\nid: %s\ndata: %s\n\n", event, id, b)
+	return err
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {

@@ -76,7 +76,18 @@ func buildOpenAPI(routes []*Route, version string) ([]byte, error) {
 			operation["requestBody"] = map[string]any{"required": true,
 				"content": map[string]any{"application/json": map[string]any{"schema": ref}}}
 		}
+		if rt.upload {
+			operation["requestBody"] = map[string]any{"required": true, "description": "The file, as the tool exported it.",
+				"content": map[string]any{
+					"application/octet-stream": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}},
+					"text/csv":                 map[string]any{"schema": map[string]any{"type": "string"}},
+				}}
+		}
 		success := map[string]any{"description": httpStatusText(rt.Status)}
+		if rt.stream {
+			success["content"] = map[string]any{"text/event-stream": map[string]any{"schema": map[string]any{"type": "string",
+				"description": "Server-sent events: progress (the import as JSON) each time it moves, then done."}}}
+		}
 		if rt.out != nil {
 			ref, err := b.schema(rt.out)
 			if err != nil {
@@ -166,6 +177,12 @@ var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
 func pathParams(path string) []map[string]any {
 	var ps []map[string]any
 	for _, m := range pathParam.FindAllStringSubmatch(path, -1) {
+		if m[1] == "name" {
+			// Objects named by their users (saved mappings) are addressed by that name.
+			ps = append(ps, map[string]any{"name": m[1], "in": "path", "required": true,
+				"description": "The name of the object.", "schema": map[string]any{"type": "string", "minLength": 1}})
+			continue
+		}
 		ps = append(ps, map[string]any{"name": m[1], "in": "path", "required": true,
 			"description": "The id of the " + m[1] + ".",
 			"schema":      map[string]any{"type": "integer", "minimum": 1}})

@@ -20,6 +20,7 @@ func (a *API) routeTable() []*Route {
 	rs = append(rs, a.initiativeExtraRoutes()...)
 	rs = append(rs, a.roadmapDocRoutes()...)
 	rs = append(rs, a.journeyRoutes()...)
+	rs = append(rs, a.feedbackRoutes()...)
 	return rs
 }
 

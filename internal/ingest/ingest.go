@@ -46,6 +46,9 @@ type Options struct {
 	Progress func(Progress)
 	// OnProblem, when set, hears every problem found, not only the first ones the job keeps.
 	OnProblem func(feedback.Problem)
+	// Started, when set, hears the job once it is recorded (created, or found to resume),
+	// before any record is checked.
+	Started func(feedback.Import)
 }
 
 // DefaultBatchSize is the records one transaction writes: large enough that the per-commit
@@ -115,7 +118,8 @@ func plan(open Opener, opts Options) (Plan, error) {
 		rc.Close()
 		return Plan{}, err
 	}
-	p := Plan{Format: f.Name, Title: f.Title, Encoding: enc, table: t, closer: rc}
+	p := Plan{Format: f.Name, Title: f.Title, Encoding: enc, table: t, closer: rc,
+		Sample: []importer.Row{}, Problems: []feedback.Problem{}, Unmapped: []string{}}
 	if opts.Mapping != nil {
 		p.Mapping = *opts.Mapping
 	} else {
@@ -148,7 +152,6 @@ func plan(open Opener, opts Options) (Plan, error) {
 		p.Problems = append(p.Problems, row.Problems...)
 	}
 	used := usedColumns(p.Mapping)
-	p.Unmapped = []string{}
 	for _, c := range p.Columns {
 		if !used[c.Key] {
 			p.Unmapped = append(p.Unmapped, c.Key)
@@ -292,6 +295,9 @@ func Run(ctx context.Context, st *store.Store, a audit.Actor, ws int64, open Ope
 	}
 	// A resumed import keeps the policy it started with.
 	opts.SkipInvalid = im.SkipInvalid
+	if opts.Started != nil {
+		opts.Started(im)
+	}
 
 	total, invalid, problems := im.RowsTotal, im.Invalid, im.Problems
 	if im.Status == feedback.ImportValidating {

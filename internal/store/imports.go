@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/lodestar-cx/lodestar/internal/audit"
 	"github.com/lodestar-cx/lodestar/internal/fault"
@@ -195,4 +197,116 @@ func (s *Store) FinishImport(ctx context.Context, a audit.Actor, ws, id int64, s
 		return out, fmt.Errorf("finish import: %w", err)
 	}
 	return out, nil
+}
+
+// SavedMapping is a mapping saved under a name for the next file of the same layout.
+type SavedMapping struct {
+	ID          int64           `json:"id"`
+	WorkspaceID int64           `json:"workspace_id"`
+	Name        string          `json:"name"`
+	Mapping     json.RawMessage `json:"mapping" jsonschema:"type=object"`
+	CreatedAt   time.Time       `json:"created_at"`
+	UpdatedAt   time.Time       `json:"updated_at"`
+	Version     int64           `json:"version"`
+}
+
+// ETagVersion is the version sent as the ETag.
+func (m SavedMapping) ETagVersion() int64 { return m.Version }
+
+const mappingColumns = `id, workspace_id, name, mapping, created_at, updated_at, version`
+
+func scanMapping(row interface{ Scan(...any) error }) (SavedMapping, error) {
+	var m SavedMapping
+	var raw string
+	err := row.Scan(&m.ID, &m.WorkspaceID, &m.Name, &raw, &m.CreatedAt, &m.UpdatedAt, &m.Version)
+	m.Mapping = json.RawMessage(raw)
+	m.CreatedAt, m.UpdatedAt = utc(m.CreatedAt), utc(m.UpdatedAt)
+	return m, err
+}
+
+// SaveMapping stores a new named mapping; a name taken already is a conflict.
+func (s *Store) SaveMapping(ctx context.Context, a audit.Actor, ws int64, name string, mapping json.RawMessage) (SavedMapping, error) {
+	var out SavedMapping
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = scanMapping(tx.QueryRowContext(ctx, `INSERT INTO import_mappings (workspace_id, name, mapping, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $4) RETURNING `+mappingColumns, ws, name, string(mapping), s.stamp()))
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, ws, "create", "import_mapping", out.ID, nil, out)
+	})
+	if errors.Is(err, fault.ErrConflict) {
+		return out, &fault.ConflictError{Detail: fmt.Sprintf("a mapping named %q exists already: replace it with PUT", name)}
+	}
+	if err != nil {
+		return out, fmt.Errorf("save mapping: %w", err)
+	}
+	return out, nil
+}
+
+// ReplaceMapping replaces a named mapping at the version given.
+func (s *Store) ReplaceMapping(ctx context.Context, a audit.Actor, ws int64, name string, version int64, mapping json.RawMessage) (SavedMapping, error) {
+	var out SavedMapping
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		before, err := scanMapping(tx.QueryRowContext(ctx, `SELECT `+mappingColumns+` FROM import_mappings WHERE workspace_id = $1 AND name = $2`, ws, name))
+		if err == sql.ErrNoRows {
+			return fmt.Errorf("mapping %q: %w", name, fault.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if before.Version != version {
+			return staleVersion("mapping "+name, before.Version, version)
+		}
+		out, err = scanMapping(tx.QueryRowContext(ctx, `UPDATE import_mappings SET mapping = $3, updated_at = $4, version = version + 1
+			WHERE workspace_id = $1 AND name = $2 RETURNING `+mappingColumns, ws, name, string(mapping), s.stamp()))
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, ws, "update", "import_mapping", out.ID, before, out)
+	})
+	if err != nil {
+		return out, fmt.Errorf("replace mapping: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteMapping deletes a named mapping at the version given.
+func (s *Store) DeleteMapping(ctx context.Context, a audit.Actor, ws int64, name string, version int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		before, err := scanMapping(tx.QueryRowContext(ctx, `SELECT `+mappingColumns+` FROM import_mappings WHERE workspace_id = $1 AND name = $2`, ws, name))
+		if err == sql.ErrNoRows {
+			return fmt.Errorf("mapping %q: %w", name, fault.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if before.Version != version {
+			return staleVersion("mapping "+name, before.Version, version)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM import_mappings WHERE workspace_id = $1 AND id = $2`, ws, before.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, ws, "delete", "import_mapping", before.ID, before, nil)
+	})
+}
+
+// SavedMappingNamed reads a named mapping.
+func (s *Store) SavedMappingNamed(ctx context.Context, ws int64, name string) (SavedMapping, error) {
+	m, err := scanMapping(s.readRow(ctx, `SELECT `+mappingColumns+` FROM import_mappings WHERE workspace_id = $1 AND name = $2`, ws, name))
+	if err == sql.ErrNoRows {
+		return m, fmt.Errorf("mapping %q: %w", name, fault.ErrNotFound)
+	}
+	return m, err
+}
+
+// SavedMappings lists a workspace's saved mappings by id.
+func (s *Store) SavedMappings(ctx context.Context, ws int64, p Page) ([]SavedMapping, int64, error) {
+	rows, err := s.readRows(ctx, `SELECT `+mappingColumns+` FROM import_mappings WHERE workspace_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+		ws, p.After, p.limit()+1)
+	if err != nil {
+		return nil, 0, fmt.Errorf("mappings: %w", err)
+	}
+	return collect(rows, p, func(r *sql.Rows) (SavedMapping, error) { return scanMapping(r) }, func(m SavedMapping) int64 { return m.ID })
 }

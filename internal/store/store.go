@@ -371,3 +371,27 @@ func (c cachedReader) QueryRowContext(ctx context.Context, query string, args ..
 func (c cachedReader) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	return c.s.readRows(ctx, query, args...)
 }
+
+// CheckIntegrity asks the database to check its own structure: SQLite's integrity_check and
+// foreign_key_check. PostgreSQL keeps its structure whole by itself, and answers nil.
+func (s *Store) CheckIntegrity(ctx context.Context) error {
+	if s.driver != config.DriverSQLite {
+		return s.Ping(ctx)
+	}
+	var res string
+	if err := s.write.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
+		return err
+	}
+	if res != "ok" {
+		return fmt.Errorf("integrity check: %s", res)
+	}
+	rows, err := s.write.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		return errors.New("foreign key check: a row refers to a missing row")
+	}
+	return rows.Err()
+}
