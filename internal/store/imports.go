@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lodestar-cx/lodestar/internal/audit"
+	"github.com/lodestar-cx/lodestar/internal/config"
 	"github.com/lodestar-cx/lodestar/internal/fault"
 	"github.com/lodestar-cx/lodestar/internal/feedback"
 )
@@ -144,6 +145,13 @@ func problemsJSON(ps []feedback.Problem) (string, error) {
 // records in one transaction. When the import is not at rowsFrom (another process wrote this
 // batch, or the import finished) nothing is written and the error is a fault.ErrConflict.
 func (s *Store) CommitImportBatch(ctx context.Context, ws, id, rowsFrom, rowsTo int64, b *Batch) (Counts, error) {
+	if s.driver == config.DriverPostgres && s.tx == nil {
+		c, err := s.commitImportBatchCopy(ctx, ws, id, rowsFrom, rowsTo, b)
+		if err != nil {
+			return Counts{}, fmt.Errorf("import %d batch: %w", id, err)
+		}
+		return c, nil
+	}
 	var c Counts
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
