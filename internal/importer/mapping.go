@@ -422,7 +422,7 @@ func (mp *Mapper) mapFeedback(b *rowBuilder) {
 		}
 	}
 	var items []feedback.Item
-	for _, q := range m.Questions {
+	for i, q := range m.Questions {
 		score, ok := mp.score(b, q)
 		if !ok {
 			continue
@@ -434,7 +434,9 @@ func (mp *Mapper) mapFeedback(b *rowBuilder) {
 			s := *q.Scale
 			it.Scale = &s
 		}
-		if len(m.Questions) > 1 {
+		// The first question's answer keeps the record's own id, so that adding a question to
+		// a mapping later leaves the ids of the answers imported before as they were.
+		if i > 0 {
 			it.ExternalID = id + "/" + q.Column
 		}
 		items = append(items, it)

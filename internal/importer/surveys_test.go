@@ -289,11 +289,11 @@ func TestSurveyImport(t *testing.T) {
 				m.Questions = []QuestionColumn{{Column: qNPS, Question: feedback.NPS}, {Column: qSat, Question: feedback.CSAT, Labels: satisfaction}}
 			},
 			want: []surveyItem{
-				{Row: 3, ID: "114312345601/" + qNPS, Customer: "ana@example.com", At: "2026-11-02T10:15:32Z", Question: feedback.NPS, Score: "10",
+				{Row: 3, ID: "114312345601", Customer: "ana@example.com", At: "2026-11-02T10:15:32Z", Question: feedback.NPS, Score: "10",
 					Text: "Faster exports, please.\nAnd dark mode.", Attrs: map[string]string{"collector_id": "431234567", "custom_data_1": "cust-001"}},
 				{Row: 3, ID: "114312345601/" + qSat, Customer: "ana@example.com", At: "2026-11-02T10:15:32Z", Question: feedback.CSAT, Score: "5",
 					Attrs: map[string]string{"collector_id": "431234567", "custom_data_1": "cust-001"}},
-				{Row: 5, ID: "114312345602/" + qNPS, At: "2026-11-02T13:05:09Z", Question: feedback.NPS, Score: "0",
+				{Row: 5, ID: "114312345602", At: "2026-11-02T13:05:09Z", Question: feedback.NPS, Score: "0",
 					Text: "Everything.\n\nCall me.", Attrs: map[string]string{"collector_id": "431234567"}},
 				{Row: 5, ID: "114312345602/" + qSat, At: "2026-11-02T13:05:09Z", Question: feedback.CSAT, Score: "1",
 					Attrs: map[string]string{"collector_id": "431234567"}},
@@ -316,9 +316,9 @@ func TestSurveyImport(t *testing.T) {
 		{
 			file: "delighted/responses.csv",
 			want: []surveyItem{
-				{Row: 2, ID: "9001/" + delightedNPSScore, Customer: "cust-001", At: "2026-02-11T18:15:32Z", Question: feedback.NPS, Score: "10",
+				{Row: 2, ID: "9001", Customer: "cust-001", At: "2026-02-11T18:15:32Z", Question: feedback.NPS, Score: "10",
 					Text: "Love it.\nKeep going.", Attrs: map[string]string{"survey_type": "nps", "tags": "praise, roadmap", "plan": "pro"}},
-				{Row: 4, ID: "9002/" + delightedNPSScore, Customer: "cust-002", At: "2026-02-11T19:00:00Z", Question: feedback.NPS, Score: "0",
+				{Row: 4, ID: "9002", Customer: "cust-002", At: "2026-02-11T19:00:00Z", Question: feedback.NPS, Score: "0",
 					Text: "Too slow.", Attrs: map[string]string{"survey_type": "nps", "notes": "Called back", "plan": "free"}},
 				{Row: 5, ID: "9003/" + delightedCSATScore, Customer: "cust-003", At: "2026-02-12T09:30:00Z", Question: feedback.CSAT, Score: "4",
 					Attrs: map[string]string{"survey_type": "csat", "plan": "pro"}},
@@ -330,7 +330,7 @@ func TestSurveyImport(t *testing.T) {
 		{
 			file: "delighted/responses.json",
 			want: []surveyItem{
-				{Row: 1, ID: "9101/" + delightedNPSScore, Customer: "cust-001", At: "2026-02-11T08:53:20Z", Question: feedback.NPS, Score: "0",
+				{Row: 1, ID: "9101", Customer: "cust-001", At: "2026-02-11T08:53:20Z", Question: feedback.NPS, Score: "0",
 					Text: "Nothing works.\nPlease call.", Attrs: map[string]string{"survey_type": "nps", "tags": "bug, export", "plan": "pro", "Delighted Source": "Email"}},
 				{Row: 2, ID: "9102/" + delightedCSATScore, Customer: "cust-003", At: "2026-02-11T09:53:20Z", Question: feedback.CSAT, Score: "5",
 					Attrs: map[string]string{"survey_type": "csat"}},
@@ -486,8 +486,8 @@ func TestSurveyScoreZero(t *testing.T) {
 	}{
 		{"wootric/responses.csv", "score", "15181515"},
 		{"wootric/responses.json", "score", "2202"},
-		{"delighted/responses.csv", delightedNPSScore, "9002/" + delightedNPSScore},
-		{"delighted/responses.json", delightedNPSScore, "9101/" + delightedNPSScore},
+		{"delighted/responses.csv", delightedNPSScore, "9002"},
+		{"delighted/responses.json", delightedNPSScore, "9101"},
 		{"qualtrics/nps.csv", "QID1", "R_2oPqRsTuVwXyZaB"},
 		{"typeform/responses.csv", "How likely are you to recommend Lodestar to a friend or colleague?", "r9t8y7u6i5o4p3a2"},
 	} {
@@ -540,8 +540,8 @@ func TestSurveyNoNPSGuess(t *testing.T) {
 		}
 	}
 	want := []string{
-		"R_1aBcDeFgHiJkLmN/QID1=nps", "R_1aBcDeFgHiJkLmN/QID3=",
-		"R_2oPqRsTuVwXyZaB/QID1=nps", "R_2oPqRsTuVwXyZaB/QID3=",
+		"R_1aBcDeFgHiJkLmN=nps", "R_1aBcDeFgHiJkLmN/QID3=",
+		"R_2oPqRsTuVwXyZaB=nps", "R_2oPqRsTuVwXyZaB/QID3=",
 		"R_3cDeFgHiJkLmNoP=", // only a comment
 	}
 	if diff := cmp.Diff(want, kinds); diff != "" {
