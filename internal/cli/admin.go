@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/lodestar-cx/lodestar/internal/audit"
 	"github.com/lodestar-cx/lodestar/internal/auth"
 	"github.com/lodestar-cx/lodestar/internal/config"
+	"github.com/lodestar-cx/lodestar/internal/fault"
 	"github.com/lodestar-cx/lodestar/internal/store"
 	"github.com/lodestar-cx/lodestar/internal/workspace"
 )
@@ -27,14 +29,24 @@ import (
 
 // adminCommand is a subcommand that opens the (migrated) store before running.
 func adminCommand(name, summary string, flags func(fs *flag.FlagSet), run func(ctx context.Context, e *env, st *store.Store) error) *command {
+	return adminConfigCommand(name, summary,
+		func(fs *flag.FlagSet, _ *config.Config) {
+			if flags != nil {
+				flags(fs)
+			}
+		},
+		func(ctx context.Context, e *env, _ *config.Config, st *store.Store) error { return run(ctx, e, st) })
+}
+
+// adminConfigCommand is an adminCommand that also reads configuration beyond the storage
+// flags, such as the public URL that links point to.
+func adminConfigCommand(name, summary string, flags func(fs *flag.FlagSet, cfg *config.Config), run func(ctx context.Context, e *env, cfg *config.Config, st *store.Store) error) *command {
 	return &command{
 		name:    name,
 		summary: summary,
 		flags: func(fs *flag.FlagSet, cfg *config.Config) {
 			cfg.RegisterStorage(fs)
-			if flags != nil {
-				flags(fs)
-			}
+			flags(fs, cfg)
 		},
 		run: func(ctx context.Context, e *env, cfg *config.Config, args []string) error {
 			if err := noArgs(args); err != nil {
@@ -48,7 +60,7 @@ func adminCommand(name, summary string, flags func(fs *flag.FlagSet), run func(c
 			if _, err := st.Migrate(ctx); err != nil {
 				return err
 			}
-			return run(ctx, e, st)
+			return run(ctx, e, cfg, st)
 		},
 	}
 }
@@ -67,12 +79,53 @@ func table(w io.Writer, header string, rows func(tw io.Writer)) error {
 	return tw.Flush()
 }
 
+// requiredID checks that the id flag name was given.
+func requiredID(name string, id int64) error {
+	if id <= 0 {
+		return &usageError{msg: "--" + name + " is required (a positive id)"}
+	}
+	return nil
+}
+
+// parseRole reads the --role flag.
+func parseRole(role string) (auth.Role, error) {
+	r, ok := auth.ParseRole(role)
+	if !ok {
+		return r, &usageError{msg: fmt.Sprintf("--role %q: want owner, admin, editor or viewer", role)}
+	}
+	return r, nil
+}
+
 func userByEmail(ctx context.Context, st *store.Store, email string) (auth.User, error) {
 	u, err := st.UserByEmail(ctx, auth.NormaliseEmail(email))
 	if err != nil {
 		return u, fmt.Errorf("no user with email %q", email)
 	}
 	return u, nil
+}
+
+// existingWorkspace reads the workspace that the flag name gives, which must exist.
+func existingWorkspace(ctx context.Context, st *store.Store, flagName string, id int64) (workspace.Workspace, error) {
+	if err := requiredID(flagName, id); err != nil {
+		return workspace.Workspace{}, err
+	}
+	return st.Workspace(ctx, id)
+}
+
+// memberByEmail reads the membership of the user with the email in the workspace.
+func memberByEmail(ctx context.Context, st *store.Store, ws int64, email string) (workspace.Member, error) {
+	if err := required("email", email); err != nil {
+		return workspace.Member{}, err
+	}
+	u, err := userByEmail(ctx, st, email)
+	if err != nil {
+		return workspace.Member{}, err
+	}
+	m, err := st.Member(ctx, ws, u.ID)
+	if errors.Is(err, fault.ErrNotFound) {
+		return m, fmt.Errorf("<%s> is not a member of workspace %d", u.Email, ws)
+	}
+	return m, err
 }
 
 // readPassword reads a new password: from the first line of standard input with
@@ -141,6 +194,24 @@ func userCommand() *command {
 				fmt.Fprintf(e.stdout, "created user %d <%s>%s\n", u.ID, u.Email, map[bool]string{true: " (instance administrator)"}[u.IsAdmin])
 				return nil
 			}),
+		adminCommand("list", "list every user", nil, func(ctx context.Context, e *env, st *store.Store) error {
+			return eachPage(func(p store.Page) (int64, error) {
+				items, next, err := st.Users(ctx, p)
+				if err != nil {
+					return 0, err
+				}
+				return next, table(e.stdout, "ID\tEMAIL\tNAME\tADMIN\tSTATE\tCREATED", func(tw io.Writer) {
+					for _, u := range items {
+						state := "active"
+						if u.Disabled {
+							state = "disabled"
+						}
+						fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Name,
+							map[bool]string{true: "yes", false: "no"}[u.IsAdmin], state, u.CreatedAt.Format(time.DateOnly))
+					}
+				})
+			})
+		}),
 		adminCommand("disable", "disable a user: their sessions end and their tokens stop working",
 			func(fs *flag.FlagSet) { fs.StringVar(&email, "email", "", "the user's `email`") },
 			func(ctx context.Context, e *env, st *store.Store) error { return setDisabled(ctx, e, st, email, true) }),
@@ -261,9 +332,9 @@ func workspaceCommand() *command {
 				fs.StringVar(&role, "role", "editor", "the `role`: owner, admin, editor or viewer")
 			},
 			func(ctx context.Context, e *env, st *store.Store) error {
-				r, ok := auth.ParseRole(role)
-				if !ok {
-					return &usageError{msg: fmt.Sprintf("--role %q: want owner, admin, editor or viewer", role)}
+				r, err := parseRole(role)
+				if err != nil {
+					return err
 				}
 				u, err := userByEmail(ctx, st, email)
 				if err != nil {
@@ -277,6 +348,49 @@ func workspaceCommand() *command {
 					return err
 				}
 				fmt.Fprintf(e.stdout, "<%s> is %s of workspace %d\n", m.Email, m.Role, id)
+				return nil
+			}),
+		adminCommand("set-role", "change a member's role, up or down (a workspace keeps at least one owner)",
+			func(fs *flag.FlagSet) {
+				wsFlag(fs)
+				fs.StringVar(&email, "email", "", "the member's `email`")
+				fs.StringVar(&role, "role", "", "the new `role`: owner, admin, editor or viewer")
+			},
+			func(ctx context.Context, e *env, st *store.Store) error {
+				if err := required("role", role); err != nil {
+					return err
+				}
+				r, err := parseRole(role)
+				if err != nil {
+					return err
+				}
+				if _, err := existingWorkspace(ctx, st, "id", id); err != nil {
+					return err
+				}
+				m, err := memberByEmail(ctx, st, id, email)
+				if err != nil {
+					return err
+				}
+				if m, err = st.UpdateMemberRole(ctx, audit.System, id, m.UserID, m.Version, r); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "<%s> is now %s of workspace %d\n", m.Email, m.Role, id)
+				return nil
+			}),
+		adminCommand("remove-member", "remove a member from a workspace, with their team places and API tokens there",
+			func(fs *flag.FlagSet) { wsFlag(fs); fs.StringVar(&email, "email", "", "the member's `email`") },
+			func(ctx context.Context, e *env, st *store.Store) error {
+				if _, err := existingWorkspace(ctx, st, "id", id); err != nil {
+					return err
+				}
+				m, err := memberByEmail(ctx, st, id, email)
+				if err != nil {
+					return err
+				}
+				if err := st.RemoveMember(ctx, audit.System, id, m.UserID, m.Version); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "<%s> is no longer a member of workspace %d\n", m.Email, id)
 				return nil
 			}),
 	}}
@@ -295,10 +409,29 @@ func eachPage(fetch func(p store.Page) (next int64, err error)) error {
 }
 
 func teamCommand() *command {
-	var ws int64
-	var name, lead, description string
+	var ws, id int64
+	var name, lead, description, email string
+	var none, yes bool
 	wsFlag := func(fs *flag.FlagSet) { fs.Int64Var(&ws, "workspace", 0, "the workspace `id`") }
-	return &command{name: "team", summary: "list and create a workspace's teams", subs: []*command{
+	teamFlags := func(fs *flag.FlagSet) { wsFlag(fs); fs.Int64Var(&id, "id", 0, "the team `id`") }
+	memberFlags := func(fs *flag.FlagSet) { teamFlags(fs); fs.StringVar(&email, "email", "", "the member's `email`") }
+	// team reads the team that --workspace and --id name.
+	team := func(ctx context.Context, st *store.Store) (workspace.Team, error) {
+		if _, err := existingWorkspace(ctx, st, "workspace", ws); err != nil {
+			return workspace.Team{}, err
+		}
+		if err := requiredID("id", id); err != nil {
+			return workspace.Team{}, err
+		}
+		return st.Team(ctx, ws, id)
+	}
+	update := func(ctx context.Context, st *store.Store, t workspace.Team, in workspace.TeamUpdate) (workspace.Team, error) {
+		if err := in.Validate(); err != nil {
+			return t, err
+		}
+		return st.UpdateTeam(ctx, audit.System, ws, t.ID, t.Version, in)
+	}
+	return &command{name: "team", summary: "create, list, rename and delete a workspace's teams; manage their members and lead", subs: []*command{
 		adminCommand("list", "list a workspace's teams", wsFlag, func(ctx context.Context, e *env, st *store.Store) error {
 			return eachPage(func(p store.Page) (int64, error) {
 				items, next, err := st.Teams(ctx, ws, p)
@@ -339,6 +472,194 @@ func teamCommand() *command {
 					return err
 				}
 				fmt.Fprintf(e.stdout, "created team %d %q in workspace %d\n", t.ID, t.Name, ws)
+				return nil
+			}),
+		adminCommand("add-member", "add a member of the workspace to a team", memberFlags,
+			func(ctx context.Context, e *env, st *store.Store) error {
+				t, err := team(ctx, st)
+				if err != nil {
+					return err
+				}
+				m, err := memberByEmail(ctx, st, ws, email)
+				if err != nil {
+					return err
+				}
+				if t, err = st.SetTeamMember(ctx, audit.System, ws, t.ID, m.UserID, true); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "<%s> is in team %d %q\n", m.Email, t.ID, t.Name)
+				return nil
+			}),
+		adminCommand("remove-member", "take a member out of a team (not its lead: set another lead first)", memberFlags,
+			func(ctx context.Context, e *env, st *store.Store) error {
+				t, err := team(ctx, st)
+				if err != nil {
+					return err
+				}
+				m, err := memberByEmail(ctx, st, ws, email)
+				if err != nil {
+					return err
+				}
+				switch {
+				case t.LeadUserID == m.UserID:
+					return fmt.Errorf("<%s> leads team %d %q; set another lead (or --none) with 'lodestar team set-lead' first", m.Email, t.ID, t.Name)
+				case !slices.Contains(t.MemberIDs, m.UserID):
+					return fmt.Errorf("<%s> is not in team %d %q", m.Email, t.ID, t.Name)
+				}
+				if t, err = st.SetTeamMember(ctx, audit.System, ws, t.ID, m.UserID, false); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "<%s> left team %d %q\n", m.Email, t.ID, t.Name)
+				return nil
+			}),
+		adminCommand("set-lead", "make a member of the workspace lead a team (and join it), or leave it without a lead",
+			func(fs *flag.FlagSet) {
+				memberFlags(fs)
+				fs.BoolVar(&none, "none", false, "leave the team without a lead instead")
+			},
+			func(ctx context.Context, e *env, st *store.Store) error {
+				if none == (email != "") {
+					return &usageError{msg: "give either --email or --none"}
+				}
+				t, err := team(ctx, st)
+				if err != nil {
+					return err
+				}
+				var lead int64
+				who := "no one"
+				if !none {
+					m, err := memberByEmail(ctx, st, ws, email)
+					if err != nil {
+						return err
+					}
+					lead, who = m.UserID, "<"+m.Email+">"
+				}
+				if t, err = update(ctx, st, t, workspace.TeamUpdate{LeadUserID: &lead}); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "team %d %q is led by %s\n", t.ID, t.Name, who)
+				return nil
+			}),
+		adminCommand("rename", "rename a team",
+			func(fs *flag.FlagSet) { teamFlags(fs); fs.StringVar(&name, "name", "", "the new `name`") },
+			func(ctx context.Context, e *env, st *store.Store) error {
+				t, err := team(ctx, st)
+				if err != nil {
+					return err
+				}
+				if t, err = update(ctx, st, t, workspace.TeamUpdate{Name: &name}); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "team %d is now %q\n", t.ID, t.Name)
+				return nil
+			}),
+		adminCommand("delete", "delete a team (its members stay in the workspace)",
+			func(fs *flag.FlagSet) { teamFlags(fs); fs.BoolVar(&yes, "yes", false, "confirm the deletion") },
+			func(ctx context.Context, e *env, st *store.Store) error {
+				t, err := team(ctx, st)
+				if err != nil {
+					return err
+				}
+				if !yes {
+					return &usageError{msg: fmt.Sprintf("this deletes team %d %q; add --yes to confirm", t.ID, t.Name)}
+				}
+				if err := st.DeleteTeam(ctx, audit.System, ws, t.ID, t.Version); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "deleted team %d %q\n", t.ID, t.Name)
+				return nil
+			}),
+	}}
+}
+
+func inviteCommand() *command {
+	var ws, id int64
+	var email, role string
+	var days int
+	wsFlag := func(fs *flag.FlagSet) { fs.Int64Var(&ws, "workspace", 0, "the workspace `id`") }
+	return &command{name: "invite", summary: "invite people to a workspace; list and revoke invites", subs: []*command{
+		adminConfigCommand("create", "create an invite; its link, whose last part is the code, is printed once",
+			func(fs *flag.FlagSet, cfg *config.Config) {
+				wsFlag(fs)
+				fs.StringVar(&role, "role", "editor", "the `role` it grants: owner, admin, editor or viewer")
+				fs.StringVar(&email, "email", "", "only the person with this `email` may use it (default anyone with the link)")
+				fs.IntVar(&days, "days", 7, "how many `days` it may be used, 1 to 90")
+				// The link must point where the server is reached, so these read the server's
+				// settings (and their LODESTAR_* variables) as serve does.
+				fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL,
+					"the `url` people reach Lodestar at, such as https://cx.example.com (default http:// and --listen)")
+				fs.StringVar(&cfg.Listen, "listen", cfg.Listen, "the server's listen `address`, for the link when there is no public URL")
+			},
+			func(ctx context.Context, e *env, cfg *config.Config, st *store.Store) error {
+				r, err := parseRole(role)
+				if err != nil {
+					return err
+				}
+				if days < 1 || days > 90 {
+					return &usageError{msg: fmt.Sprintf("--days %d: want 1 to 90", days)}
+				}
+				w, err := existingWorkspace(ctx, st, "workspace", ws)
+				if err != nil {
+					return err
+				}
+				in := workspace.InviteInput{Email: email, Role: r.String(), ValidDays: days}
+				if err := in.Validate(); err != nil {
+					return err
+				}
+				code := auth.NewSecret()
+				inv, err := st.CreateInvite(ctx, audit.System, w.ID, in, auth.HashSecret(code))
+				if err != nil {
+					return err
+				}
+				who := "anyone with the link"
+				if inv.Email != "" {
+					who = "<" + inv.Email + ">"
+				}
+				fmt.Fprintf(e.stderr, "invite %d to workspace %d %q as %s, for %s, until %s; it is shown only now:\n",
+					inv.ID, w.ID, w.Name, inv.Role, who, inv.ExpiresAt.Format(time.RFC3339))
+				fmt.Fprintln(e.stdout, cfg.BaseURL()+"/invite/"+code)
+				return nil
+			}),
+		adminCommand("list", "list a workspace's invites", wsFlag, func(ctx context.Context, e *env, st *store.Store) error {
+			if _, err := existingWorkspace(ctx, st, "workspace", ws); err != nil {
+				return err
+			}
+			now := time.Now()
+			return eachPage(func(p store.Page) (int64, error) {
+				items, next, err := st.Invites(ctx, ws, p)
+				if err != nil {
+					return 0, err
+				}
+				return next, table(e.stdout, "ID\tFOR\tROLE\tEXPIRES\tSTATE", func(tw io.Writer) {
+					for _, inv := range items {
+						who, state := inv.Email, "open"
+						if who == "" {
+							who = "anyone"
+						}
+						switch {
+						case inv.AcceptedAt != nil:
+							state = fmt.Sprintf("used by user %d", inv.AcceptedBy)
+						case !now.Before(inv.ExpiresAt):
+							state = "expired"
+						}
+						fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", inv.ID, who, inv.Role, inv.ExpiresAt.Format(time.RFC3339), state)
+					}
+				})
+			})
+		}),
+		adminCommand("revoke", "withdraw an invite, so that its link no longer works",
+			func(fs *flag.FlagSet) { wsFlag(fs); fs.Int64Var(&id, "id", 0, "the invite `id`") },
+			func(ctx context.Context, e *env, st *store.Store) error {
+				if _, err := existingWorkspace(ctx, st, "workspace", ws); err != nil {
+					return err
+				}
+				if err := requiredID("id", id); err != nil {
+					return err
+				}
+				if err := st.DeleteInvite(ctx, audit.System, ws, id); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "revoked invite %d of workspace %d\n", id, ws)
 				return nil
 			}),
 	}}

@@ -61,6 +61,17 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (auth.User, error
 	return u, err
 }
 
+// Users lists every user by id, for instance administration.
+func (s *Store) Users(ctx context.Context, p Page) ([]auth.User, int64, error) {
+	rows, err := s.readRows(ctx, `SELECT `+userColumns+` FROM users WHERE id > $1 ORDER BY id LIMIT $2`,
+		p.After, p.limit()+1)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list users: %w", err)
+	}
+	return collect(rows, p, func(r *sql.Rows) (auth.User, error) { return scanUser(r) },
+		func(u auth.User) int64 { return u.ID })
+}
+
 // UserCount counts the users, to know whether first-run setup is still open.
 func (s *Store) UserCount(ctx context.Context) (int, error) {
 	var n int

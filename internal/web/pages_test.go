@@ -305,3 +305,88 @@ func TestHeadersAndAssets(t *testing.T) {
 		t.Errorf("GET /no/such/page = %d, want the styled 404", r.status)
 	}
 }
+
+// Pages take only the session cookie: an API token (or a session id) sent as a bearer token
+// authenticates no page, opens no session, changes nothing, and lends no role to a browser
+// that is signed in as someone else.
+func TestBearerTokensDoNotAuthenticatePages(t *testing.T) {
+	eachSite(t, func(t *testing.T, s *site) {
+		alice, carol := s.user("alice@example.com", ""), s.user("carol@example.com", "")
+		a, other := s.workspace("Alpha", alice), s.workspace("Other", alice)
+		s.member(a, carol, auth.RoleViewer)
+		aliceTok, secret := s.token(a, alice)
+		sessionSecret, err := s.auth.StartSession(t.Context(), alice.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := auth.NewSecret()
+		if _, err := s.store.CreateInvite(t.Context(), audit.System, a.ID,
+			workspace.InviteInput{Role: "editor", ValidDays: 7}, auth.HashSecret(code)); err != nil {
+			t.Fatal(err)
+		}
+		base := "/w/" + itoa(a.ID)
+		pages := []struct {
+			method, path string
+			form         url.Values
+		}{
+			{"GET", base + "/members", nil},
+			{"GET", base + "/teams", nil},
+			{"GET", base + "/tokens", nil},
+			{"GET", "/account/password", nil},
+			{"GET", "/invite/" + code, nil},
+			{"POST", base + "/teams", url.Values{"name": {"Bearer team"}}},
+			{"POST", base + "/tokens", url.Values{"name": {"minted"}, "scope": {"write"}}},
+			{"POST", base + "/tokens/" + itoa(aliceTok.ID) + "/revoke", url.Values{}},
+			{"POST", "/switch", url.Values{"workspace": {itoa(other.ID)}}},
+			{"POST", "/invite/" + code, url.Values{}},
+			{"POST", "/account/password", url.Values{"current_password": {"x"}, "new_password": {"bearer pw1"}, "new_password_again": {"bearer pw1"}}},
+		}
+		for _, cred := range []struct{ name, bearer string }{
+			{"API token", secret},
+			{"session id", sessionSecret},
+		} {
+			for _, p := range pages {
+				b := s.browser()
+				// No Origin or Sec-Fetch-Site, as a script sends it: the cross-origin check lets
+				// it through, so the page's own authentication is what answers.
+				r := b.do(p.method, p.path, p.form, "Authorization", "Bearer "+cred.bearer)
+				if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location(), "/login") {
+					t.Errorf("%s %s with a bearer %s = %d to %q, want 303 to /login", p.method, p.path, cred.name, r.status, r.location())
+				}
+				for _, c := range r.resp.Cookies() {
+					if c.Name == s.cookie && c.Value != "" {
+						t.Errorf("%s %s with a bearer %s set a session cookie", p.method, p.path, cred.name)
+					}
+				}
+				if b.sessionID() != "" {
+					t.Errorf("%s %s with a bearer %s left the browser a session", p.method, p.path, cred.name)
+				}
+			}
+			if r := s.browser().get("/", "Authorization", "Bearer "+cred.bearer); strings.Contains(r.body, "Alpha") || strings.Contains(r.body, "alice@") {
+				t.Errorf("GET / with a bearer %s shows Alice's workspaces", cred.name)
+			}
+		}
+
+		// A viewer's browser that also carries the owner's token acts as the viewer.
+		asCarol := s.signedIn(carol)
+		if r := asCarol.post(base+"/teams", url.Values{"name": {"Borrowed"}}, "Authorization", "Bearer "+secret); r.status != http.StatusForbidden {
+			t.Errorf("viewer's POST teams with the owner's bearer token = %d, want 403", r.status)
+		}
+
+		if teams, _, _ := s.store.Teams(t.Context(), a.ID, storePage); len(teams) != 0 {
+			t.Errorf("bearer requests created teams %v", teams)
+		}
+		if toks, _, _ := s.store.Tokens(t.Context(), a.ID, 0, storePage); len(toks) != 1 || toks[0].RevokedAt != nil {
+			t.Errorf("tokens after bearer requests = %+v, want Alice's one, not revoked", toks)
+		}
+		if role, _ := s.store.Role(t.Context(), a.ID, alice.ID); role != auth.RoleOwner {
+			t.Errorf("Alice's role = %v, want owner", role)
+		}
+		if inv, err := s.store.InviteByCode(t.Context(), auth.HashSecret(code)); err != nil || inv.AcceptedAt != nil {
+			t.Errorf("the invite after bearer requests = %+v, %v; want it unused", inv, err)
+		}
+		if ss, err := s.store.Session(t.Context(), auth.HashSecret(sessionSecret)); err != nil || ss.WorkspaceID != 0 {
+			t.Errorf("Alice's session after bearer requests = %+v, %v; want it live, on no workspace", ss, err)
+		}
+	})
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/lodestar-cx/lodestar/internal/auth"
 	"github.com/lodestar-cx/lodestar/internal/store/storetest"
 	"github.com/lodestar-cx/lodestar/internal/web"
+	"github.com/lodestar-cx/lodestar/internal/workspace"
 )
 
 var setupForm = url.Values{"email": {"ana@example.com"}, "name": {"Ana"}, "password": {"correct horse"},
@@ -274,8 +275,19 @@ func TestCrossSiteRequestsRefused(t *testing.T) {
 	eachSite(t, func(t *testing.T, s *site) {
 		u := s.user("ana@example.com", "")
 		a, other := s.workspace("A", u), s.workspace("Other", u)
+		tok, _ := s.token(a, u)
+		elsewhere := s.workspace("Elsewhere", s.user("eve@example.com", ""))
+		code := auth.NewSecret()
+		if _, err := s.store.CreateInvite(t.Context(), audit.System, elsewhere.ID,
+			workspace.InviteInput{Role: "viewer", ValidDays: 7}, auth.HashSecret(code)); err != nil {
+			t.Fatal(err)
+		}
 		b := s.signedIn(u)
-		ws := func(path string) string { return strings.ReplaceAll(path, "{A}", itoa(a.ID)) }
+		ws := func(path string) string {
+			return strings.NewReplacer("{A}", itoa(a.ID), "{tok}", itoa(tok.ID)).Replace(path)
+		}
+		// Every state-changing form of the pages. The pages have no PATCH or DELETE routes;
+		// those methods are refused all the same, before any route is looked up.
 		posts := []struct {
 			path string
 			form url.Values
@@ -284,7 +296,11 @@ func TestCrossSiteRequestsRefused(t *testing.T) {
 			{"/switch", url.Values{"workspace": {itoa(other.ID)}}},
 			{ws("/w/{A}/teams"), url.Values{"name": {"Evil"}}},
 			{ws("/w/{A}/tokens"), url.Values{"name": {"evil"}, "scope": {"write"}}},
+			{ws("/w/{A}/tokens/{tok}/revoke"), nil},
+			{"/invite/" + code, nil},
 			{"/account/password", url.Values{"current_password": {"x"}, "new_password": {"evil evil"}, "new_password_again": {"evil evil"}}},
+			{"/login", url.Values{"email": {"eve@example.com"}, "password": {"evil evil"}}},
+			{"/setup", url.Values{"email": {"evil@example.com"}, "password": {"evil evil"}, "password_again": {"evil evil"}, "workspace": {"Evil"}}},
 		}
 		headers := [][]string{
 			{"Sec-Fetch-Site", "cross-site"},
@@ -292,9 +308,15 @@ func TestCrossSiteRequestsRefused(t *testing.T) {
 			{"Origin", "https://evil.example"},
 		}
 		for _, p := range posts {
-			for _, h := range headers {
-				if r := b.post(p.path, p.form, h...); r.status != http.StatusForbidden {
-					t.Errorf("POST %s with %s: %s = %d, want 403", p.path, h[0], h[1], r.status)
+			for _, method := range []string{http.MethodPost, http.MethodPatch, http.MethodDelete} {
+				for _, h := range headers {
+					form := p.form
+					if form == nil {
+						form = url.Values{}
+					}
+					if r := b.do(method, p.path, form, h...); r.status != http.StatusForbidden {
+						t.Errorf("%s %s with %s: %s = %d, want 403", method, p.path, h[0], h[1], r.status)
+					}
 				}
 			}
 		}
@@ -307,8 +329,14 @@ func TestCrossSiteRequestsRefused(t *testing.T) {
 		if teams, _, _ := s.store.Teams(t.Context(), a.ID, storePage); len(teams) != 0 {
 			t.Errorf("cross-site POSTs created teams %v", teams)
 		}
-		if toks, _, _ := s.store.Tokens(t.Context(), a.ID, 0, storePage); len(toks) != 0 {
-			t.Errorf("cross-site POSTs created tokens %v", toks)
+		if toks, _, _ := s.store.Tokens(t.Context(), a.ID, 0, storePage); len(toks) != 1 || toks[0].RevokedAt != nil {
+			t.Errorf("tokens after cross-site requests = %+v, want the one there was, not revoked", toks)
+		}
+		if role, _ := s.store.Role(t.Context(), elsewhere.ID, u.ID); role != auth.RoleNone {
+			t.Errorf("a cross-site invite acceptance made the user %v of another workspace", role)
+		}
+		if n, _ := s.store.UserCount(t.Context()); n != 2 {
+			t.Errorf("users after cross-site requests = %d, want 2", n)
 		}
 		// The same request from the site itself goes through.
 		if r := b.post("/switch", url.Values{"workspace": {itoa(other.ID)}}, "Sec-Fetch-Site", "same-origin"); r.status != http.StatusSeeOther {
