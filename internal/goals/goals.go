@@ -52,10 +52,22 @@ type Goal struct {
 	Version     int64      `json:"version"`
 	// Key names the goal in roadmap documents; empty until a document has named it.
 	Key string `json:"-"`
+	// Computed on read by ComputeTree.
+	Progress           *float64 `json:"progress,omitempty" jsonschema_description:"Computed: the weighted mean progress of the goal's key results and of the child goals that have a progress, as a fraction (1 is on target, more is beyond it). Absent when nothing weighted below the goal measures it."`
+	Expected           *float64 `json:"expected,omitempty" jsonschema_description:"Computed: the weighted mean, with the same weights, of the expected progress of the same key results and child goals today. Absent with progress."`
+	Pace               Status   `json:"pace,omitempty" jsonschema:"enum=on_track,enum=at_risk,enum=off_track" jsonschema_description:"Computed: progress against expected progress; on track at 0.95 of it or more, at risk from 0.75, off track below. Absent with progress."`
+	KeyResultsRolledUp int      `json:"key_results_rolled_up" jsonschema_description:"Computed: how many of the goal's own key results count in its progress (those with a weight above 0)."`
+	ChildrenRolledUp   int      `json:"children_rolled_up" jsonschema_description:"Computed: how many child goals count in its progress (those with a progress and a weight above 0)."`
 }
 
 // ETagVersion is the version sent as the ETag.
 func (g Goal) ETagVersion() int64 { return g.Version }
+
+// SetComputed copies the computed fields of from, the same goal as computed by ComputeTree.
+func (g *Goal) SetComputed(from Goal) {
+	g.Progress, g.Expected, g.Pace = from.Progress, from.Expected, from.Pace
+	g.KeyResultsRolledUp, g.ChildrenRolledUp = from.KeyResultsRolledUp, from.ChildrenRolledUp
+}
 
 // GoalInput creates a goal. Level follows from the parent when absent: the vision has no
 // parent, a goal under the vision is a business goal, anything deeper is an objective.

@@ -158,7 +158,11 @@ func Expected(start, due, now time.Time) float64 {
 // Pace judges progress against the expected progress at now: on track at 95% of it or more,
 // at risk from 75%, off track below. Before any progress is expected, anything is on track.
 func Pace(progress float64, start, due, now time.Time) Status {
-	exp := Expected(start, due, now)
+	return PaceOf(progress, Expected(start, due, now))
+}
+
+// PaceOf judges progress against an expected progress, with the thresholds of Pace.
+func PaceOf(progress, exp float64) Status {
 	switch {
 	case exp == 0 || progress >= onTrackShare*exp:
 		return OnTrack

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/lodestar-cx/lodestar/internal/auth"
@@ -12,11 +13,11 @@ func (a *API) goalRoutes() []*Route {
 	ws := "/workspaces/{workspace}"
 	return []*Route{
 		op(Route{ID: "listGoals", Method: http.MethodGet, Path: ws + "/goals", Tag: tag, Perm: auth.PermView,
-			Summary: "List the goal tree's nodes (vision, goals, objectives) with their parents", Paged: true}, a.listGoals),
+			Summary: "List the goal tree's nodes (vision, goals, objectives) with their parents and rolled-up progress and pace", Paged: true}, a.listGoals),
 		op(Route{ID: "createGoal", Method: http.MethodPost, Path: ws + "/goals", Tag: tag, Perm: auth.PermEdit,
 			Summary: "Add a goal to the tree", Status: http.StatusCreated}, a.createGoal),
 		op(Route{ID: "getGoal", Method: http.MethodGet, Path: ws + "/goals/{goal}", Tag: tag, Perm: auth.PermView,
-			Summary: "Get a goal"}, a.getGoal),
+			Summary: "Get a goal with its progress and pace rolled up from the key results and objectives below it"}, a.getGoal),
 		op(Route{ID: "updateGoal", Method: http.MethodPatch, Path: ws + "/goals/{goal}", Tag: tag, Perm: auth.PermEdit,
 			Summary: "Change or move a goal", Conditional: true}, a.updateGoal),
 		op(Route{ID: "deleteGoal", Method: http.MethodDelete, Path: ws + "/goals/{goal}", Tag: tag, Perm: auth.PermEdit,
@@ -50,11 +51,49 @@ func (a *API) listGoals(r *Request, _ Empty) (List[goals.Goal], error) {
 		return List[goals.Goal]{}, err
 	}
 	items, next, err := a.store.Goals(r.Context(), r.Workspace, p)
+	if err == nil {
+		err = a.rollUp(r.Context(), r.Workspace, items)
+	}
 	return listOf(items, next), err
 }
 
+// rolledUp fills a goal's progress, expected progress and pace.
+func (a *API) rolledUp(r *Request, g goals.Goal, err error) (goals.Goal, error) {
+	if err != nil {
+		return g, err
+	}
+	items := []goals.Goal{g}
+	err = a.rollUp(r.Context(), r.Workspace, items)
+	return items[0], err
+}
+
+// rollUp fills the computed fields of items, goals of workspace ws, as of now. A goal's
+// progress depends on everything below it, so the whole tree and its key results are read
+// once, whatever the number of items.
+func (a *API) rollUp(ctx context.Context, ws int64, items []goals.Goal) error {
+	tree, krs, err := a.store.GoalTree(ctx, ws)
+	if err != nil {
+		return err
+	}
+	now := a.now()
+	for i := range krs {
+		krs[i].Compute(now)
+	}
+	goals.ComputeTree(tree, krs)
+	byID := make(map[int64]goals.Goal, len(tree))
+	for _, g := range tree {
+		byID[g.ID] = g
+	}
+	for i := range items {
+		// A goal created or deleted between the two reads has no entry and stays unmeasured.
+		items[i].SetComputed(byID[items[i].ID])
+	}
+	return nil
+}
+
 func (a *API) createGoal(r *Request, in goals.GoalInput) (goals.Goal, error) {
-	return a.store.CreateGoal(r.Context(), r.Actor(), r.Workspace, in)
+	g, err := a.store.CreateGoal(r.Context(), r.Actor(), r.Workspace, in)
+	return a.rolledUp(r, g, err)
 }
 
 func (a *API) getGoal(r *Request, _ Empty) (goals.Goal, error) {
@@ -62,7 +101,8 @@ func (a *API) getGoal(r *Request, _ Empty) (goals.Goal, error) {
 	if err != nil {
 		return goals.Goal{}, err
 	}
-	return a.store.Goal(r.Context(), r.Workspace, id)
+	g, err := a.store.Goal(r.Context(), r.Workspace, id)
+	return a.rolledUp(r, g, err)
 }
 
 func (a *API) updateGoal(r *Request, in goals.GoalUpdate) (goals.Goal, error) {
@@ -70,7 +110,8 @@ func (a *API) updateGoal(r *Request, in goals.GoalUpdate) (goals.Goal, error) {
 	if err != nil {
 		return goals.Goal{}, err
 	}
-	return a.store.UpdateGoal(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch, in)
+	g, err := a.store.UpdateGoal(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch, in)
+	return a.rolledUp(r, g, err)
 }
 
 func (a *API) deleteGoal(r *Request, _ Empty) (Empty, error) {

@@ -142,6 +142,47 @@ func (s *Store) Goals(ctx context.Context, ws int64, p Page) ([]goals.Goal, int6
 	return collect(rows, p, func(r *sql.Rows) (goals.Goal, error) { return scanGoal(r) }, func(g goals.Goal) int64 { return g.ID })
 }
 
+// GoalTree reads the workspace's whole goal tree and every key result under it, in one read
+// transaction so that the two agree, for computing progress up the tree.
+func (s *Store) GoalTree(ctx context.Context, ws int64) ([]goals.Goal, []goals.KeyResult, error) {
+	tree, krs := []goals.Goal{}, []goals.KeyResult{}
+	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+goalColumns+` FROM goals WHERE workspace_id = $1 ORDER BY id`, ws)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			g, err := scanGoal(rows)
+			if err != nil {
+				return err
+			}
+			tree = append(tree, g)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		krRows, err := tx.QueryContext(ctx, keyResultSelect+` WHERE k.workspace_id = $1 ORDER BY k.id`, ws)
+		if err != nil {
+			return err
+		}
+		defer krRows.Close()
+		for krRows.Next() {
+			k, err := scanKeyResult(krRows)
+			if err != nil {
+				return err
+			}
+			krs = append(krs, k)
+		}
+		return krRows.Err()
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("goal tree: %w", err)
+	}
+	return tree, krs, nil
+}
+
 // UpdateGoal changes a goal if it is still at version.
 func (s *Store) UpdateGoal(ctx context.Context, a audit.Actor, ws, id, version int64, in goals.GoalUpdate) (goals.Goal, error) {
 	var g goals.Goal
