@@ -15,6 +15,7 @@ import (
 	"github.com/lodestar-cx/lodestar/internal/civil"
 	"github.com/lodestar-cx/lodestar/internal/fault"
 	"github.com/lodestar-cx/lodestar/internal/goals"
+	"github.com/lodestar-cx/lodestar/internal/roadmap"
 	"github.com/lodestar-cx/lodestar/internal/roadmapdoc"
 	"github.com/lodestar-cx/lodestar/internal/store"
 	"github.com/lodestar-cx/lodestar/internal/workspace"
@@ -96,8 +97,11 @@ func Seed(ctx context.Context, st *store.Store, now time.Time) (Result, error) {
 			return res, err
 		}
 	}
-	if _, err := roadmapdoc.Apply(ctx, st, sys, ws.ID, roadmap(now), false); err != nil {
+	if _, err := roadmapdoc.Apply(ctx, st, sys, ws.ID, document(now), false); err != nil {
 		return res, fmt.Errorf("demo roadmap: %w", err)
+	}
+	if err := slip(ctx, st, ws.ID, ids["sam@lodestar.example"], now); err != nil {
+		return res, fmt.Errorf("demo slip: %w", err)
 	}
 	if err := history(ctx, st, ws.ID, ids[people[0].email], now); err != nil {
 		return res, fmt.Errorf("demo history: %w", err)
@@ -130,7 +134,7 @@ func quarter(t time.Time) (civil.Date, civil.Date) {
 }
 
 // roadmap is the demo's goals, key results and initiatives, dated around now.
-func roadmap(now time.Time) roadmapdoc.Document {
+func document(now time.Time) roadmapdoc.Document {
 	today := civil.Of(now.UTC())
 	qStart, qNext := quarter(now.UTC())
 	qEnd := qNext.AddDays(-1)
@@ -179,17 +183,17 @@ func roadmap(now time.Time) roadmapdoc.Document {
 				Description: "The five errors behind a third of tickets: publishing without a domain, logic loops, file limits, payment fields, embeds.",
 				Inputs:      map[string]float64{"impact": 4, "feasibility": 5, "alignment": 4},
 				Owners:      []roadmapdoc.Assignment{{User: "priya@lodestar.example", Role: "accountable"}, {Team: "Product", Role: "responsible"}}},
-			{Key: "support-workflows", Title: "Track and optimise support workflows", Horizon: "short", Status: "planned", Start: day(5), Due: day(45),
+			{Key: "support-workflows", Title: "Track and optimise support workflows", Horizon: "short", Status: "planned", Start: day(14), Due: day(45),
 				Description: "Tag every ticket by journey stage and measure handling time per workflow.",
 				Inputs:      map[string]float64{"impact": 3, "feasibility": 4, "alignment": 4},
 				Owners:      []roadmapdoc.Assignment{{User: "omar@lodestar.example", Role: "accountable"}, {Team: "Operations", Role: "responsible"}},
 				DependsOn:   []string{"live-chat"}},
-			{Key: "onboarding-guides", Title: "Self-service onboarding guides", Horizon: "mid", Status: "planned", Start: day(15), Due: day(75),
+			{Key: "onboarding-guides", Title: "Self-service onboarding guides", Horizon: "mid", Status: "planned", Start: day(25), Due: day(75),
 				Description: "Guided templates and checklists from sign-up to the first response.",
 				Inputs:      map[string]float64{"impact": 5, "feasibility": 3, "alignment": 5},
 				Owners:      []roadmapdoc.Assignment{{User: "priya@lodestar.example", Role: "accountable"}, {Team: "Product", Role: "responsible"}, {Team: "Customer support", Role: "participating"}},
 				DependsOn:   []string{"ux-fixes"}},
-			{Key: "ai-chatbot", Title: "AI chatbot for faster ticket responses", Horizon: "mid", Status: "idea", Start: day(40), Due: day(120),
+			{Key: "ai-chatbot", Title: "AI chatbot for faster ticket responses", Horizon: "mid", Status: "idea", Start: day(50), Due: day(120),
 				Description: "Answers from the help centre and the account's own forms, handing over to a person in one click.",
 				Inputs:      map[string]float64{"impact": 4, "feasibility": 2, "alignment": 4},
 				Owners:      []roadmapdoc.Assignment{{User: "sam@lodestar.example", Role: "accountable"}, {Team: "Customer support", Role: "responsible"}, {Team: "Product", Role: "participating"}},
@@ -236,4 +240,23 @@ func history(ctx context.Context, st *store.Store, ws, author int64, now time.Ti
 		}
 	}
 	return nil
+}
+
+// slip moves live chat's due date past the start of the support workflows that wait for it,
+// as happens on real roadmaps, so the timeline has a conflict to show and a reschedule to
+// preview.
+func slip(ctx context.Context, st *store.Store, ws, author int64, now time.Time) error {
+	its, _, err := st.Initiatives(ctx, ws, store.Page{Limit: store.MaxPageLimit})
+	if err != nil {
+		return err
+	}
+	for _, it := range its {
+		if it.Key != "live-chat" {
+			continue
+		}
+		due := civil.Of(now).AddDays(18)
+		_, err := st.UpdateInitiative(ctx, audit.Actor{UserID: author}, ws, it.ID, it.Version, roadmap.InitiativeUpdate{DueDate: &due})
+		return err
+	}
+	return errors.New("no live chat initiative")
 }

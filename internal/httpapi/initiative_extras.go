@@ -25,6 +25,14 @@ func (a *API) initiativeExtraRoutes() []*Route {
 			Summary: "Link an initiative to a key result it should move, with the expected effect; linking again replaces it"}, a.linkKeyResult),
 		op(Route{ID: "unlinkKeyResult", Method: http.MethodDelete, Path: ws + "/initiatives/{initiative}/key-results/{key_result}", Tag: tag, Perm: auth.PermEdit,
 			Summary: "Remove the link from an initiative to a key result"}, a.unlinkKeyResult),
+		op(Route{ID: "linkTouchpoint", Method: http.MethodPut, Path: ws + "/initiatives/{initiative}/touchpoints/{touchpoint}", Tag: tag, Perm: auth.PermEdit,
+			Summary: "Link an initiative to a journey touchpoint it should improve; linking again changes nothing"}, a.linkTouchpoint),
+		op(Route{ID: "unlinkTouchpoint", Method: http.MethodDelete, Path: ws + "/initiatives/{initiative}/touchpoints/{touchpoint}", Tag: tag, Perm: auth.PermEdit,
+			Summary: "Remove the link from an initiative to a touchpoint"}, a.unlinkTouchpoint),
+		op(Route{ID: "linkPainPoint", Method: http.MethodPut, Path: ws + "/initiatives/{initiative}/pain-points/{pain_point}", Tag: tag, Perm: auth.PermEdit,
+			Summary: "Link an initiative to a journey pain point it should relieve; linking again changes nothing"}, a.linkPainPoint),
+		op(Route{ID: "unlinkPainPoint", Method: http.MethodDelete, Path: ws + "/initiatives/{initiative}/pain-points/{pain_point}", Tag: tag, Perm: auth.PermEdit,
+			Summary: "Remove the link from an initiative to a pain point"}, a.unlinkPainPoint),
 		op(Route{ID: "getTeamLoad", Method: http.MethodGet, Path: ws + "/team-load", Tag: tag, Perm: auth.PermView,
 			Summary: "For each team, the open initiatives it is responsible for, per horizon and per quarter of their due date"}, a.getTeamLoad),
 	}
@@ -59,25 +67,10 @@ func (a *API) setCheckInCadence(r *Request, in roadmap.CheckInCadence) (roadmap.
 	return in, a.store.SetCheckInCadence(r.Context(), r.Actor(), r.Workspace, in)
 }
 
-// markStaleKeyResults sets Stale on the key results that have gone longer than the
-// workspace's check-in cadence without a check-in.
+// markStaleKeyResults sets Stale on the key results (see roadmap.MarkStaleKeyResults), as of
+// the API's clock.
 func (a *API) markStaleKeyResults(ctx context.Context, ws int64, items []goals.KeyResult) error {
-	if len(items) == 0 {
-		return nil
-	}
-	cadence, err := a.store.CheckInCadence(ctx, ws)
-	if err != nil {
-		return err
-	}
-	last, err := a.store.LastKeyResultCheckIns(ctx, ws)
-	if err != nil {
-		return err
-	}
-	now := a.now()
-	for i := range items {
-		items[i].Stale = cadence.Stale(last[items[i].ID], items[i].CreatedAt, now)
-	}
-	return nil
+	return roadmap.MarkStaleKeyResults(ctx, a.store, ws, a.now(), items)
 }
 
 func (a *API) linkKeyResult(r *Request, in roadmap.KeyResultLinkInput) (roadmap.KeyResultLink, error) {
@@ -102,6 +95,47 @@ func (a *API) unlinkKeyResult(r *Request, _ Empty) (Empty, error) {
 		return Empty{}, err
 	}
 	return Empty{}, a.store.UnlinkKeyResult(r.Context(), r.Actor(), r.Workspace, id, kr)
+}
+
+// linkIDs reads the initiative's id and the linked object's id, named param, from the path.
+func linkIDs(r *Request, param string) (initiative, id int64, err error) {
+	if initiative, err = r.PathID("initiative"); err != nil {
+		return 0, 0, err
+	}
+	id, err = r.PathID(param)
+	return initiative, id, err
+}
+
+func (a *API) linkTouchpoint(r *Request, _ Empty) (roadmap.TouchpointLink, error) {
+	id, tp, err := linkIDs(r, "touchpoint")
+	if err != nil {
+		return roadmap.TouchpointLink{}, err
+	}
+	return a.store.LinkTouchpoint(r.Context(), r.Actor(), r.Workspace, id, tp)
+}
+
+func (a *API) unlinkTouchpoint(r *Request, _ Empty) (Empty, error) {
+	id, tp, err := linkIDs(r, "touchpoint")
+	if err != nil {
+		return Empty{}, err
+	}
+	return Empty{}, a.store.UnlinkTouchpoint(r.Context(), r.Actor(), r.Workspace, id, tp)
+}
+
+func (a *API) linkPainPoint(r *Request, _ Empty) (roadmap.PainPointLink, error) {
+	id, pp, err := linkIDs(r, "pain_point")
+	if err != nil {
+		return roadmap.PainPointLink{}, err
+	}
+	return a.store.LinkPainPoint(r.Context(), r.Actor(), r.Workspace, id, pp)
+}
+
+func (a *API) unlinkPainPoint(r *Request, _ Empty) (Empty, error) {
+	id, pp, err := linkIDs(r, "pain_point")
+	if err != nil {
+		return Empty{}, err
+	}
+	return Empty{}, a.store.UnlinkPainPoint(r.Context(), r.Actor(), r.Workspace, id, pp)
 }
 
 func (a *API) getTeamLoad(r *Request, _ Empty) (List[roadmap.TeamLoad], error) {

@@ -3,10 +3,8 @@ package httpapi
 import (
 	"context"
 	"net/http"
-	"slices"
 
 	"github.com/lodestar-cx/lodestar/internal/auth"
-	"github.com/lodestar-cx/lodestar/internal/civil"
 	"github.com/lodestar-cx/lodestar/internal/priority"
 	"github.com/lodestar-cx/lodestar/internal/roadmap"
 	"github.com/lodestar-cx/lodestar/internal/store"
@@ -62,67 +60,10 @@ func (a *API) setFramework(r *Request, in priority.Config) (priority.Config, err
 	return f.Config(), a.store.SetPriorityFramework(r.Context(), r.Actor(), r.Workspace, f)
 }
 
-// decorate fills what is computed on read: scores under the workspace's framework, ranks
-// within each horizon, the count of accountable owners and the flags; and the links to key
-// results, read with the initiative.
+// decorate fills what is computed on read (see roadmap.Decorate), as of the API's clock.
 func (a *API) decorate(ctx context.Context, ws int64, items []roadmap.Initiative) error {
-	f, err := a.store.PriorityFramework(ctx, ws)
-	if err != nil {
-		return err
-	}
-	cadence, err := a.store.CheckInCadence(ctx, ws)
-	if err != nil {
-		return err
-	}
-	lastCheckIns, err := a.store.LastInitiativeCheckIns(ctx, ws)
-	if err != nil {
-		return err
-	}
-	links, err := a.store.KeyResultLinks(ctx, ws)
-	if err != nil {
-		return err
-	}
-	counts, err := a.store.AccountableCounts(ctx, ws)
-	if err != nil {
-		return err
-	}
-	plan, err := a.store.Plan(ctx, ws)
-	if err != nil {
-		return err
-	}
-	tl, err := plan.Timeline()
-	if err != nil {
-		return err
-	}
-	conflicts := tl.ConflictIDs()
-	now := a.now()
-	today := civil.Of(now.UTC())
-	for i := range items {
-		it := &items[i]
-		it.Scored(f)
-		it.KeyResults = nonNil(links[it.ID])
-		it.Accountable = counts[it.ID]
-		it.Flags = []string{}
-		switch {
-		case it.Accountable == 0:
-			it.Flags = append(it.Flags, "no_accountable")
-		case it.Accountable > 1:
-			it.Flags = append(it.Flags, "several_accountable")
-		}
-		if conflicts[it.ID] {
-			it.Flags = append(it.Flags, "dependency_conflict")
-		}
-		if !it.DueDate.IsZero() && it.DueDate.Before(today) && it.Status != roadmap.Done && it.Status != roadmap.Dropped {
-			it.Flags = append(it.Flags, "overdue")
-		}
-		if it.Status.ExpectsCheckIns() && cadence.Stale(lastCheckIns[it.ID], it.CreatedAt, now) {
-			it.Flags = append(it.Flags, "stale_check_in")
-		}
-	}
-	return nil
+	return roadmap.Decorate(ctx, a.store, ws, a.now(), items)
 }
-
-var horizonOrder = map[roadmap.Horizon]int{roadmap.Short: 0, roadmap.Mid: 1, roadmap.Long: 2}
 
 func (a *API) listInitiatives(r *Request, _ Empty) (List[roadmap.Initiative], error) {
 	var all []roadmap.Initiative
@@ -141,38 +82,7 @@ func (a *API) listInitiatives(r *Request, _ Empty) (List[roadmap.Initiative], er
 	if err := a.decorate(r.Context(), r.Workspace, all); err != nil {
 		return List[roadmap.Initiative]{}, err
 	}
-	// Rank within each horizon; unscored initiatives come after the scored ones.
-	byHorizon := map[roadmap.Horizon][]priority.Ranked{}
-	for _, it := range all {
-		if it.Score != nil {
-			byHorizon[it.Horizon] = append(byHorizon[it.Horizon], priority.Ranked{ID: it.ID, Score: it.Score.Score})
-		}
-	}
-	rank := map[int64]int{}
-	for _, items := range byHorizon {
-		for i, rk := range priority.Rank(items) {
-			rank[rk.ID] = i + 1
-		}
-	}
-	for i := range all {
-		all[i].Rank = rank[all[i].ID]
-	}
-	slices.SortStableFunc(all, func(x, y roadmap.Initiative) int {
-		if d := horizonOrder[x.Horizon] - horizonOrder[y.Horizon]; d != 0 {
-			return d
-		}
-		rx, ry := x.Rank, y.Rank
-		if rx == 0 {
-			rx = 1 << 30
-		}
-		if ry == 0 {
-			ry = 1 << 30
-		}
-		if rx != ry {
-			return rx - ry
-		}
-		return int(x.ID - y.ID)
-	})
+	roadmap.Rank(all)
 	if all == nil {
 		all = []roadmap.Initiative{}
 	}
@@ -284,15 +194,8 @@ func (a *API) previewReschedule(r *Request, in roadmap.Move) (Reschedule, error)
 	if err != nil {
 		return Reschedule{}, err
 	}
-	if _, err := a.store.Initiative(r.Context(), r.Workspace, id); err != nil {
-		return Reschedule{}, err
-	}
-	plan, err := a.store.Plan(r.Context(), r.Workspace)
-	if err != nil {
-		return Reschedule{}, err
-	}
-	shifts, err := plan.Reschedule(id, in)
-	return Reschedule{Shifts: nonNil(shifts)}, err
+	shifts, err := roadmap.PreviewReschedule(r.Context(), a.store, r.Workspace, id, in)
+	return Reschedule{Shifts: shifts}, err
 }
 
 func (a *API) applyReschedule(r *Request, in roadmap.Move) (Reschedule, error) {

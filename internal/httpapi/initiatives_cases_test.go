@@ -96,6 +96,26 @@ var initiativeExtraCases = map[string]request{
 		}
 		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives/%d/key-results/%d", tg.ws, it.ID, kr.ID), nil, nil
 	},
+	"PUT /api/v1/workspaces/{workspace}/initiatives/{initiative}/touchpoints/{touchpoint}": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives/%d/touchpoints/%d", tg.ws, w.initiative(tg.objWS).ID, w.touchpoint(tg.objWS).ID), nil, nil
+	},
+	"DELETE /api/v1/workspaces/{workspace}/initiatives/{initiative}/touchpoints/{touchpoint}": func(w *world, p *principal, tg target) (string, any, []string) {
+		it, tp := w.initiative(tg.objWS), w.touchpoint(tg.objWS)
+		if _, err := w.env.Store.LinkTouchpoint(w.t.Context(), audit.System, tg.objWS, it.ID, tp.ID); err != nil {
+			w.t.Fatal(err)
+		}
+		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives/%d/touchpoints/%d", tg.ws, it.ID, tp.ID), nil, nil
+	},
+	"PUT /api/v1/workspaces/{workspace}/initiatives/{initiative}/pain-points/{pain_point}": func(w *world, p *principal, tg target) (string, any, []string) {
+		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives/%d/pain-points/%d", tg.ws, w.initiative(tg.objWS).ID, w.painPoint(tg.objWS).ID), nil, nil
+	},
+	"DELETE /api/v1/workspaces/{workspace}/initiatives/{initiative}/pain-points/{pain_point}": func(w *world, p *principal, tg target) (string, any, []string) {
+		it, pp := w.initiative(tg.objWS), w.painPoint(tg.objWS)
+		if _, err := w.env.Store.LinkPainPoint(w.t.Context(), audit.System, tg.objWS, it.ID, pp.ID); err != nil {
+			w.t.Fatal(err)
+		}
+		return fmt.Sprintf("/api/v1/workspaces/%d/initiatives/%d/pain-points/%d", tg.ws, it.ID, pp.ID), nil, nil
+	},
 	"GET /api/v1/workspaces/{workspace}/team-load": func(w *world, p *principal, tg target) (string, any, []string) {
 		return fmt.Sprintf("/api/v1/workspaces/%d/team-load", tg.ws), nil, nil
 	},

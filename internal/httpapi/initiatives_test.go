@@ -73,12 +73,26 @@ func TestInitiatives(t *testing.T) {
 				t.Errorf("order %v (first %d), want [short/1 short/2 mid/0] with live chat first", order, list.Items[0].ID)
 			}
 
-			// Dependencies: the chatbot waits for live chat, which is due after the bot starts.
+			// Dependencies: the chatbot cannot wait for live chat while it starts before live
+			// chat is due; once live chat ends earlier it can.
+			msg := field(env.Do(t, "POST", base+"/dependencies", map[string]any{"prerequisite_id": chat.ID, "dependent_id": bot.ID}), "prerequisite_id")
+			if !strings.Contains(msg, "2026-04-30") || !strings.Contains(msg, "2026-04-15") {
+				t.Errorf("dates message %q does not name both dates", msg)
+			}
+			if r := env.Do(t, "PATCH", fmt.Sprintf("%s/initiatives/%d", base, chat.ID), map[string]any{"due_date": "2026-04-10"}, "If-Match", `"v1"`); r.Status != 200 {
+				t.Fatalf("move live chat's due date = %d %s", r.Status, r.Body)
+			}
 			dep := env.Do(t, "POST", base+"/dependencies", map[string]any{"prerequisite_id": chat.ID, "dependent_id": bot.ID})
 			if dep.Status != 201 {
 				t.Fatalf("add dependency = %d %s", dep.Status, dep.Body)
 			}
-			msg := field(env.Do(t, "POST", base+"/dependencies", map[string]any{"prerequisite_id": bot.ID, "dependent_id": chat.ID}), "dependent_id")
+			// Live chat slips past the bot's start: allowed, and the bot is flagged.
+			if r := env.Do(t, "PATCH", fmt.Sprintf("%s/initiatives/%d", base, chat.ID), map[string]any{"due_date": "2026-04-30"}, "If-Match", `"v2"`); r.Status != 200 {
+				t.Fatalf("slip live chat = %d %s", r.Status, r.Body)
+			}
+			// Starting the bot before live chat ends is refused by hand.
+			field(env.Do(t, "PATCH", fmt.Sprintf("%s/initiatives/%d", base, bot.ID), map[string]any{"start_date": "2026-04-20"}, "If-Match", `"v1"`), "start_date")
+			msg = field(env.Do(t, "POST", base+"/dependencies", map[string]any{"prerequisite_id": bot.ID, "dependent_id": chat.ID}), "dependent_id")
 			if !strings.Contains(msg, `"AI chatbot"`) || !strings.Contains(msg, `"Live chat for instant support"`) || strings.Count(msg, "→") != 2 {
 				t.Errorf("cycle message %q does not spell the cycle out", msg)
 			}

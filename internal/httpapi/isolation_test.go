@@ -76,6 +76,10 @@ func newWorld(t *testing.T, env *apitest.Env) *world {
 	add("read-only token", env.Owner.ID, w.a, auth.ScopeRead, map[int64]auth.Role{w.a: auth.RoleOwner})
 	// An owner elsewhere: the same role as A's owner, in another workspace.
 	add("owner of another workspace", bOwner.ID, w.b, auth.ScopeWrite, map[int64]auth.Role{w.b: auth.RoleOwner})
+	// And each other role, held in B only, with a write token of B.
+	for _, r := range []auth.Role{auth.RoleAdmin, auth.RoleEditor, auth.RoleViewer} {
+		add(r.String()+" of another workspace", w.user(r, w.b), w.b, auth.ScopeWrite, map[int64]auth.Role{w.b: r})
+	}
 	// A member of both workspaces whose token belongs to the other one.
 	both := w.user(auth.RoleAdmin, w.a, w.b)
 	add("token of another workspace", both, w.b, auth.ScopeWrite, map[int64]auth.Role{w.a: auth.RoleAdmin, w.b: auth.RoleAdmin})

@@ -62,6 +62,9 @@ type Initiative struct {
 	Flags       []string              `json:"flags" jsonschema_description:"What needs attention: no_accountable, several_accountable, dependency_conflict, overdue, stale_check_in."`
 	// KeyResults are the key results the initiative is meant to move, read with it.
 	KeyResults []KeyResultLink `json:"key_results" jsonschema_description:"The key results the initiative is meant to move, with the expected effect."`
+	// Touchpoints and PainPoints are the journey touchpoints and pain points it addresses.
+	Touchpoints []TouchpointLink `json:"touchpoints" jsonschema_description:"The journey touchpoints the initiative is meant to improve."`
+	PainPoints  []PainPointLink  `json:"pain_points" jsonschema_description:"The journey pain points the initiative is meant to relieve."`
 }
 
 // ETagVersion is the version sent as the ETag.

@@ -85,6 +85,35 @@ func (s *Store) CreateInitiativeCheckIn(ctx context.Context, a audit.Actor, ws, 
 	return c, nil
 }
 
+// BackfillInitiativeCheckIn adds a past check-in to an initiative's history, as an import of
+// earlier reviews does; at must be in the past.
+func (s *Store) BackfillInitiativeCheckIn(ctx context.Context, a audit.Actor, ws, initiativeID int64, in roadmap.CheckInInput, at time.Time) (goals.CheckIn, error) {
+	var c goals.CheckIn
+	if err := in.Validate(); err != nil {
+		return c, fmt.Errorf("backfill initiative check-in: %w", err)
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := getInitiative(ctx, tx, ws, initiativeID); err != nil {
+			return err
+		}
+		if !at.Before(s.now()) {
+			return fault.Invalid("at", "must be in the past")
+		}
+		var err error
+		c, err = scanInitiativeCheckIn(tx.QueryRowContext(ctx, `INSERT INTO check_ins (workspace_id, initiative_id, status, progress,
+			confidence, note, blockers, author_user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING `+initiativeCheckInColumns,
+			ws, initiativeID, in.Status, *in.Progress, in.Confidence, in.Note, in.Blockers, nullID(a.UserID), at.UTC().Truncate(time.Microsecond)))
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, ws, audit.Create, "check_in", c.ID, nil, c)
+	})
+	if err != nil {
+		return c, fmt.Errorf("backfill initiative check-in: %w", err)
+	}
+	return c, nil
+}
+
 // InitiativeCheckIns lists an initiative's check-ins, oldest first.
 func (s *Store) InitiativeCheckIns(ctx context.Context, ws, initiativeID int64, p Page) ([]goals.CheckIn, int64, error) {
 	if _, err := s.Initiative(ctx, ws, initiativeID); err != nil {

@@ -127,7 +127,9 @@ func (s *Store) Initiatives(ctx context.Context, ws int64, p Page) ([]roadmap.In
 		func(i roadmap.Initiative) int64 { return i.ID })
 }
 
-// UpdateInitiative changes an initiative if it is still at version.
+// UpdateInitiative changes an initiative if it is still at version. A start date it moves
+// must be after the due date of every initiative it waits for (roadmap.Plan.CheckStart), or
+// the update is refused naming start_date; its due date may move freely.
 func (s *Store) UpdateInitiative(ctx context.Context, a audit.Actor, ws, id, version int64, in roadmap.InitiativeUpdate) (roadmap.Initiative, error) {
 	var i roadmap.Initiative
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -146,12 +148,31 @@ func (s *Store) UpdateInitiative(ctx context.Context, a audit.Actor, ws, id, ver
 		if err != nil {
 			return err
 		}
+		// A start that moves (or a start that comes to count, when the initiative becomes
+		// dated) must stay after its prerequisites' due dates. A due date that moves is free:
+		// the dependents it overtakes are flagged until a reschedule moves them.
+		dated := func(it roadmap.Initiative) bool { return !it.StartDate.IsZero() && !it.DueDate.IsZero() }
+		checkStart := dated(after) && (after.StartDate != before.StartDate || !dated(before))
+		if checkStart {
+			if err := s.lockWorkspace(ctx, tx, ws); err != nil {
+				return err
+			}
+		}
 		i, err = scanInitiative(tx.QueryRowContext(ctx, `UPDATE initiatives SET title = $3, description = $4, horizon = $5,
 			status = $6, start_date = $7, due_date = $8, inputs = $9, updated_at = $10, version = version + 1
 			WHERE workspace_id = $1 AND id = $2 RETURNING `+initiativeColumns,
 			ws, id, after.Title, after.Description, after.Horizon, after.Status, after.StartDate, after.DueDate, inputs, s.stamp()))
 		if err != nil {
 			return err
+		}
+		if checkStart {
+			plan, err := loadPlan(ctx, tx, ws)
+			if err != nil {
+				return err
+			}
+			if err := plan.CheckStart(id); err != nil {
+				return err
+			}
 		}
 		return s.record(ctx, tx, a, ws, audit.Update, "initiative", id, before, i)
 	})
@@ -352,7 +373,9 @@ func (s *Store) lockWorkspace(ctx context.Context, tx *sql.Tx, ws int64) error {
 }
 
 // AddDependency records that the dependent waits for the prerequisite, both initiatives of the
-// workspace, after check has approved the workspace's plan with it; check refuses cycles.
+// workspace, after check has approved the workspace's plan with it; check refuses cycles. A
+// dependency whose prerequisite is due on or after the dependent's start is refused too,
+// naming prerequisite_id (roadmap.Plan.CheckNewDates).
 func (s *Store) AddDependency(ctx context.Context, a audit.Actor, ws int64, in roadmap.DependencyInput, check func(roadmap.Plan) error) (roadmap.Dependency, error) {
 	var d roadmap.Dependency
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -374,6 +397,9 @@ func (s *Store) AddDependency(ctx context.Context, a audit.Actor, ws int64, in r
 			return err
 		}
 		if err := check(plan); err != nil {
+			return err
+		}
+		if err := plan.CheckNewDates(in); err != nil {
 			return err
 		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO dependencies (workspace_id, prerequisite_id, dependent_id, created_at)
@@ -457,7 +483,8 @@ func (s *Store) Reschedule(ctx context.Context, a audit.Actor, ws, id int64, exp
 }
 
 // docKeyTables are the tables whose rows a roadmap document names by key.
-var docKeyTables = map[string]bool{"goals": true, "key_results": true, "initiatives": true}
+var docKeyTables = map[string]bool{"goals": true, "key_results": true, "initiatives": true,
+	"journeys": true, "touchpoints": true, "pain_points": true}
 
 // SetDocKey gives an object of the workspace the key a roadmap document names it by.
 func (s *Store) SetDocKey(ctx context.Context, ws int64, table string, id int64, key string) error {
