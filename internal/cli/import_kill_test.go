@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -107,7 +109,22 @@ func TestImportSurvivesKill(t *testing.T) {
 			}
 			args := strings.Join([]string{"import", file, "--workspace", fmt.Sprint(ws.ID), "--database", db,
 				"--mapping", mapping, "--format", "csv", "--batch", "1000"}, "\x1f")
-			run := func(killAfter time.Duration) (killed bool) {
+			// progress reads how many records the newest import has written.
+			progress := func() int64 {
+				ims, _, err := st.Imports(ctx, ws.ID, store.Page{Limit: 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(ims) == 0 {
+					return 0
+				}
+				return ims[0].RowsDone
+			}
+			// run imports the file; with a kill point above 0 it kills the import with SIGKILL
+			// once the import has written that many records, a moment later so that the kill
+			// can land in the middle of the next batch.
+			rng := rand.New(rand.NewPCG(1, uint64(len(d))))
+			run := func(killAt int64) (killed bool) {
 				cmd := exec.Command(os.Args[0], "-test.run=^TestImportChild$")
 				cmd.Env = append(os.Environ(), "LODESTAR_CHILD_ARGS="+args)
 				out := &strings.Builder{}
@@ -117,29 +134,39 @@ func TestImportSurvivesKill(t *testing.T) {
 				}
 				done := make(chan error, 1)
 				go func() { done <- cmd.Wait() }()
-				if killAfter == 0 {
-					if err := <-done; err != nil {
-						t.Fatalf("import: %v\n%s", err, out)
+				tick := time.NewTicker(2 * time.Millisecond)
+				defer tick.Stop()
+				for {
+					select {
+					case err := <-done:
+						if err != nil {
+							t.Fatalf("import: %v\n%s", err, out)
+						}
+						return false
+					case <-tick.C:
+						if killAt == 0 || progress() < killAt {
+							continue
+						}
+						time.Sleep(time.Duration(rng.IntN(20)) * time.Millisecond)
+						_ = cmd.Process.Signal(syscall.SIGKILL)
+						<-done
+						return true
 					}
-					return false
-				}
-				select {
-				case err := <-done:
-					if err != nil {
-						t.Fatalf("import: %v\n%s", err, out)
-					}
-					return false
-				case <-time.After(killAfter):
-					_ = cmd.Process.Signal(syscall.SIGKILL)
-					<-done
-					return true
 				}
 			}
-			rng := rand.New(rand.NewPCG(1, uint64(len(d))))
+			// The kill points: distinct record counts spread at random over the file.
+			points := map[int64]bool{}
+			for len(points) < kills {
+				points[int64(1+rng.IntN(rows-rows/20))] = true
+			}
+			order := slices.Sorted(maps.Keys(points))
 			var marks []int64
 			completed := false
-			for range kills {
-				if !run(time.Duration(50+rng.IntN(1500)) * time.Millisecond) {
+			for _, at := range order {
+				if completed {
+					break
+				}
+				if !run(at) {
 					completed = true
 					continue
 				}
@@ -152,7 +179,7 @@ func TestImportSurvivesKill(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if len(ims) == 1 && !ims[0].Status.Finished() && !completed {
+				if len(ims) == 1 && !ims[0].Status.Finished() {
 					marks = append(marks, ims[0].RowsDone)
 					if c.Items != ims[0].RowsDone {
 						t.Errorf("after a kill the workspace holds %d items and the marker says %d", c.Items, ims[0].RowsDone)
