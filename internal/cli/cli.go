@@ -60,6 +60,7 @@ func commands() []*command {
 		inviteCommand(),
 		tokenCommand(),
 		auditCommand(),
+		metricsCommand(),
 		exportCommand(),
 		applyCommand(),
 		demoCommand(),

@@ -192,6 +192,41 @@ func FormatScore(f float64) string {
 	return fmt.Sprintf("%g", f)
 }
 
+// ItemUpdate changes what may be changed of an item by hand: whether it counts in metrics,
+// the touchpoint it is about, and its attributes (the segments it falls in). What the
+// customer said, and when, stays as the source gave it.
+type ItemUpdate struct {
+	Excluded   *bool              `json:"excluded,omitempty"`
+	Touchpoint *string            `json:"touchpoint,omitempty"`
+	Attributes map[string]*string `json:"attributes,omitempty" jsonschema_description:"Attributes to set; a null value removes the attribute."`
+}
+
+// Apply returns the item as the update leaves it, validated.
+func (u ItemUpdate) Apply(it Item) (Item, error) {
+	if u.Excluded != nil {
+		it.Excluded = *u.Excluded
+	}
+	if u.Touchpoint != nil {
+		it.Touchpoint = strings.TrimSpace(*u.Touchpoint)
+	}
+	if len(u.Attributes) > 0 {
+		attrs := maps.Clone(it.Attributes)
+		if attrs == nil {
+			attrs = map[string]string{}
+		}
+		for k, v := range u.Attributes {
+			if v == nil {
+				delete(attrs, k)
+			} else {
+				attrs[k] = *v
+			}
+		}
+		it.Attributes = attrs
+	}
+	it.Normalize()
+	return it, it.Validate("")
+}
+
 // Customer is someone who gives feedback and whose events metrics count.
 type Customer struct {
 	ID          int64             `json:"id"`

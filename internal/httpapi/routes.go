@@ -21,6 +21,7 @@ func (a *API) routeTable() []*Route {
 	rs = append(rs, a.roadmapDocRoutes()...)
 	rs = append(rs, a.journeyRoutes()...)
 	rs = append(rs, a.feedbackRoutes()...)
+	rs = append(rs, a.metricRoutes()...)
 	return rs
 }
 

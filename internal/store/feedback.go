@@ -141,6 +141,11 @@ func (s *Store) writeBatch(ctx context.Context, tx *sql.Tx, ws, importID int64, 
 		}
 		total.Add(c)
 	}
+	if len(b.Items) > 0 {
+		if err := s.aggregateBatch(ctx, sqlRunner{tx}, ws, b.Items); err != nil {
+			return total, err
+		}
+	}
 	per = s.rowsPerStatement(15)
 	for start := 0; start < len(b.Items); start += per {
 		c, err := s.upsertItems(ctx, st, ws, importID, now, b.Items[start:min(start+per, len(b.Items))])

@@ -93,6 +93,9 @@ func (s *Store) copyBatch(ctx context.Context, tx pgx.Tx, ws, importID int64, b 
 		if err != nil {
 			return total, fmt.Errorf("copy feedback items: %w", err)
 		}
+		if err := s.aggregateBatch(ctx, pgxRunner{tx}, ws, b.Items); err != nil {
+			return total, err
+		}
 		err = count(`INSERT INTO feedback_items (workspace_id, source_kind, source, external_id, customer_external_id, at,
 			question, score, scale_min, scale_max, text, attributes, touchpoint, excluded, import_id, created_at, updated_at)
 			SELECT DISTINCT ON (source, external_id) $1, source_kind, source, external_id, customer_external_id, at,

@@ -1,0 +1,223 @@
+package cli
+
+import (
+	"context"
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lodestar-cx/lodestar/internal/civil"
+	"github.com/lodestar-cx/lodestar/internal/metrics"
+	"github.com/lodestar-cx/lodestar/internal/store"
+)
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, " ") }
+
+func (l *stringList) Set(s string) error {
+	*l = append(*l, s)
+	return nil
+}
+
+// dateFlag is a calendar date flag.
+type dateFlag struct{ d civil.Date }
+
+func (f *dateFlag) String() string {
+	if f == nil || f.d.IsZero() {
+		return ""
+	}
+	return f.d.String()
+}
+
+func (f *dateFlag) Set(s string) error {
+	d, err := civil.Parse(s)
+	if err != nil {
+		return fmt.Errorf("want a date such as 2026-01-31")
+	}
+	f.d = d
+	return nil
+}
+
+func metricsCommand() *command {
+	subs := []*command{}
+	for _, k := range metrics.Kinds {
+		subs = append(subs, metricValueCommand(k))
+	}
+	subs = append(subs,
+		roadmapCommand("rebuild", "recompute the workspace's metric aggregates from its feedback", nil,
+			func(ctx context.Context, e *env, st *store.Store, ws int64) error {
+				started := time.Now()
+				if err := st.RebuildAggregates(ctx, ws); err != nil {
+					return err
+				}
+				cells, err := st.Aggregates(ctx, ws)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "rebuilt %d aggregate cells in %s\n", len(cells), time.Since(started).Round(time.Millisecond))
+				return nil
+			}),
+		roadmapCommand("check", "compare the metric aggregates with a recomputation from the feedback, changing nothing", nil,
+			func(ctx context.Context, e *env, st *store.Store, ws int64) error {
+				have, err := st.Aggregates(ctx, ws)
+				if err != nil {
+					return err
+				}
+				want, err := st.RecomputeAggregates(ctx, ws)
+				if err != nil {
+					return err
+				}
+				diff := metrics.Diff(have, want)
+				if len(diff) == 0 {
+					fmt.Fprintf(e.stdout, "%d aggregate cells, all as a recomputation gives them\n", len(have))
+					return nil
+				}
+				for _, d := range diff[:min(len(diff), 20)] {
+					fmt.Fprintf(e.stdout, "  %s\n", d)
+				}
+				return fmt.Errorf("%d aggregate cells differ from a recomputation: run lodestar metrics rebuild", len(diff))
+			}),
+	)
+	return &command{name: "metrics", summary: "NPS, CSAT and CES by segment and over time, with their intervals; rebuild and check the aggregates", subs: subs}
+}
+
+func metricValueCommand(k metrics.Kind) *command {
+	var variant, by, every, format string
+	var filters stringList
+	var since, until dateFlag
+	var window int
+	return roadmapCommand(string(k), fmt.Sprintf("%s over a span, by bucket and segment, each value with n and its 95%% interval", strings.ToUpper(string(k))),
+		func(fs *flag.FlagSet) {
+			fs.StringVar(&variant, "variant", "", "how the value is computed: for csat satisfied or mean; for ces mean, agree or net_easy")
+			fs.StringVar(&by, "by", "", "a `dimension` to break the value down by, such as plan")
+			fs.StringVar(&every, "every", "week", "the `bucket` of each point: day, week, month, quarter, or none")
+			fs.Var(&filters, "filter", "a segment as `dimension:value[,value…]`; repeatable")
+			fs.Var(&since, "since", "the first `day` counted (default: --days before --until)")
+			fs.Var(&until, "until", "the `day` after the last one counted (default: tomorrow)")
+			fs.IntVar(&window, "days", metrics.DefaultWindow, "how many days to count when --since is not given")
+			fs.StringVar(&format, "format", "table", "table, csv or json")
+		},
+		func(ctx context.Context, e *env, st *store.Store, ws int64) error {
+			layout, err := st.MetricLayout(ctx, ws)
+			if err != nil {
+				return err
+			}
+			q := metrics.Query{Kind: k, Variant: metrics.Variant(variant), By: by, From: since.d, To: until.d}
+			if every != "none" {
+				q.Every = metrics.Bucket(every)
+			}
+			if q.To.IsZero() {
+				q.To = layout.Day(time.Now()).AddDays(1)
+			}
+			if q.From.IsZero() {
+				q.From = q.To.AddDays(-window)
+			}
+			for _, f := range filters {
+				dim, values, ok := strings.Cut(f, ":")
+				if !ok || dim == "" || values == "" {
+					return &usageError{msg: fmt.Sprintf("--filter %q: want dimension:value[,value…]", f)}
+				}
+				if q.Filter == nil {
+					q.Filter = metrics.Filter{}
+				}
+				q.Filter[dim] = append(q.Filter[dim], strings.Split(values, ",")...)
+			}
+			if err := q.Validate(); err != nil {
+				return &usageError{msg: err.Error()}
+			}
+			res, err := metrics.Run(ctx, st, ws, q)
+			if err != nil {
+				return err
+			}
+			switch format {
+			case "json":
+				return writeJSON(e.stdout, res)
+			case "csv":
+				return writeResultCSV(e.stdout, res)
+			case "table":
+				return writeResultTable(e.stdout, res)
+			}
+			return &usageError{msg: fmt.Sprintf("--format %q: want table, csv or json", format)}
+		})
+}
+
+// resultRows flattens a result into rows: the total, then each point, then each segment's
+// total and points.
+func resultRows(res metrics.Result) [][]string {
+	row := func(segment, bucket string, v metrics.Value, c *metrics.Change) []string {
+		r := []string{segment, bucket, num(v.Value), num(v.Interval.Low), num(v.Interval.High), strconv.FormatInt(v.Sample.N(), 10), ""}
+		if v.TooFew {
+			r[6] = "too few"
+		}
+		if c != nil {
+			r = append(r, num(c.Difference), num(c.P), mark(c.Significant, "significant"))
+			var notes []string
+			for _, a := range c.Annotations {
+				notes = append(notes, a.Day.String()+" "+a.Title)
+			}
+			r = append(r, strings.Join(notes, "; "))
+		} else {
+			r = append(r, "", "", "", "")
+		}
+		return r
+	}
+	var out [][]string
+	span := res.From.String() + ".." + res.To.AddDays(-1).String()
+	out = append(out, row("all", span, res.Total, nil))
+	for _, p := range res.Points {
+		out = append(out, row("all", p.Label, p.Value, p.Change))
+	}
+	for _, s := range res.Segments {
+		name := s.Value
+		if name == "" {
+			name = "(none)"
+		}
+		out = append(out, row(name, span, s.Total, nil))
+		for _, p := range s.Points {
+			out = append(out, row(name, p.Label, p.Value, p.Change))
+		}
+	}
+	return out
+}
+
+var resultHeader = []string{"SEGMENT", "BUCKET", "VALUE", "LOW", "HIGH", "N", "NOTE", "CHANGE", "P", "SIGNIFICANT", "ANNOTATIONS"}
+
+func writeResultTable(w io.Writer, res metrics.Result) error {
+	unit := map[metrics.Form]string{metrics.Net: "score −100..100", metrics.Share: "%", metrics.Avg: "mean"}[metrics.FormOf(res.Kind, res.Variant)]
+	fmt.Fprintf(w, "%s %s (%s), %s to %s, counted from %s\n", strings.ToUpper(string(res.Kind)), orDash(string(res.Variant)), unit,
+		res.From, res.To.AddDays(-1), res.Source)
+	return table(w, strings.Join(resultHeader, "\t"), func(tw io.Writer) {
+		for _, r := range resultRows(res) {
+			for i := range r {
+				r[i] = orDash(r[i])
+			}
+			fmt.Fprintln(tw, strings.Join(r, "\t"))
+		}
+	})
+}
+
+func writeResultCSV(w io.Writer, res metrics.Result) error {
+	cw := csv.NewWriter(w)
+	header := make([]string, len(resultHeader))
+	for i, h := range resultHeader {
+		header[i] = strings.ToLower(h)
+	}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, r := range resultRows(res) {
+		if err := cw.Write(r); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

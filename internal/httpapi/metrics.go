@@ -1,0 +1,335 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/lodestar-cx/lodestar/internal/auth"
+	"github.com/lodestar-cx/lodestar/internal/civil"
+	"github.com/lodestar-cx/lodestar/internal/fault"
+	"github.com/lodestar-cx/lodestar/internal/feedback"
+	"github.com/lodestar-cx/lodestar/internal/metrics"
+)
+
+func (a *API) metricRoutes() []*Route {
+	const tag = "metrics"
+	ws := "/workspaces/{workspace}"
+	span := []QueryParam{
+		{Name: "from", Description: "The first day counted; defaults to the metric's window (or 90 days) before to.", Format: "date"},
+		{Name: "to", Description: "The day after the last day counted; defaults to tomorrow in the workspace's time zone.", Format: "date"},
+		{Name: "every", Description: "The width of the series' points: day, week, month or quarter; none for a single value. Defaults to the metric's bucket."},
+		{Name: "by", Description: "A dimension to break the value down by, such as plan or touchpoint."},
+	}
+	adhoc := append([]QueryParam{
+		{Name: "kind", Description: "nps, csat or ces."},
+		{Name: "variant", Description: "For csat: satisfied (default) or mean; for ces: mean (default), agree or net_easy."},
+		{Name: "filter", Description: "A segment, as dimension:value[,value…], such as plan:pro,enterprise; repeat for several dimensions."},
+	}, span...)
+	compare := []QueryParam{
+		{Name: "kind", Description: "nps, csat or ces."},
+		{Name: "variant", Description: "As for metric values."},
+		{Name: "filter", Description: "A segment both sides share, as dimension:value[,value…]; repeatable."},
+		{Name: "from", Description: "The first day of side A (and of B, unless b_from is given).", Format: "date"},
+		{Name: "to", Description: "The day after the last day of side A (and of B, unless b_to is given).", Format: "date"},
+		{Name: "b_from", Description: "The first day of side B, to compare two periods.", Format: "date"},
+		{Name: "b_to", Description: "The day after the last day of side B.", Format: "date"},
+		{Name: "dim", Description: "A dimension, to compare two of its values."},
+		{Name: "a", Description: "The value of dim on side A."},
+		{Name: "b", Description: "The value of dim on side B."},
+	}
+	return []*Route{
+		op(Route{ID: "listMetrics", Method: http.MethodGet, Path: ws + "/metrics", Tag: tag, Perm: auth.PermView,
+			Summary: "List the saved metric definitions", Paged: true}, a.listMetrics),
+		op(Route{ID: "createMetric", Method: http.MethodPost, Path: ws + "/metrics", Tag: tag, Perm: auth.PermEdit,
+			Summary: "Save a metric definition: NPS, CSAT or CES, with a variant, a segment filter and a bucket", Status: http.StatusCreated}, a.createMetric),
+		op(Route{ID: "getMetric", Method: http.MethodGet, Path: ws + "/metrics/{metric}", Tag: tag, Perm: auth.PermView,
+			Summary: "Get a metric definition"}, a.getMetric),
+		op(Route{ID: "replaceMetric", Method: http.MethodPut, Path: ws + "/metrics/{metric}", Tag: tag, Perm: auth.PermEdit,
+			Summary: "Replace a metric definition; key results bound to it take their next value from the new definition", Conditional: true}, a.replaceMetric),
+		op(Route{ID: "deleteMetric", Method: http.MethodDelete, Path: ws + "/metrics/{metric}", Tag: tag, Perm: auth.PermEdit,
+			Summary: "Delete a metric definition that no key result is bound to", Conditional: true}, a.deleteMetric),
+		op(Route{ID: "getMetricValues", Method: http.MethodGet, Path: ws + "/metrics/{metric}/values", Tag: tag, Perm: auth.PermView,
+			Summary: "The metric's value over a span, its series with each change tested against the point before, and a breakdown; every value with n and a 95% interval",
+			Query:   span}, a.metricValues),
+		op(Route{ID: "queryMetric", Method: http.MethodGet, Path: ws + "/metric-values", Tag: tag, Perm: auth.PermView,
+			Summary: "The value, series and breakdown of a metric given in the query rather than saved", Query: adhoc}, a.queryMetric),
+		op(Route{ID: "compareMetric", Method: http.MethodGet, Path: ws + "/metric-comparisons", Tag: tag, Perm: auth.PermView,
+			Summary: "Compare a metric between two periods or two segments, with the test that says whether the difference is real", Query: compare}, a.compareMetric),
+		op(Route{ID: "getMetricLayout", Method: http.MethodGet, Path: ws + "/metric-layout", Tag: tag, Perm: auth.PermView,
+			Summary: "The workspace's time zone and the dimensions its aggregates keep apart"}, a.getLayout),
+		op(Route{ID: "setMetricLayout", Method: http.MethodPut, Path: ws + "/metric-layout", Tag: tag, Perm: auth.PermManage,
+			Summary: "Change the time zone and the aggregated dimensions; the aggregates are rebuilt to match"}, a.setLayout),
+		op(Route{ID: "rebuildAggregates", Method: http.MethodPost, Path: ws + "/metric-layout/rebuild", Tag: tag, Perm: auth.PermManage,
+			Summary: "Recompute the aggregates from the feedback; the result is the same as keeping them up to date"}, a.rebuildAggregates),
+		op(Route{ID: "listAnnotations", Method: http.MethodGet, Path: ws + "/annotations", Tag: tag, Perm: auth.PermView,
+			Summary: "List annotations: releases, campaigns and incidents drawn on charts", Paged: true}, a.listAnnotations),
+		op(Route{ID: "createAnnotation", Method: http.MethodPost, Path: ws + "/annotations", Tag: tag, Perm: auth.PermEdit,
+			Summary: "Record a dated event", Status: http.StatusCreated}, a.createAnnotation),
+		op(Route{ID: "getAnnotation", Method: http.MethodGet, Path: ws + "/annotations/{annotation}", Tag: tag, Perm: auth.PermView,
+			Summary: "Get an annotation"}, a.getAnnotation),
+		op(Route{ID: "deleteAnnotation", Method: http.MethodDelete, Path: ws + "/annotations/{annotation}", Tag: tag, Perm: auth.PermEdit,
+			Summary: "Delete an annotation", Conditional: true}, a.deleteAnnotation),
+	}
+}
+
+func (a *API) listMetrics(r *Request, _ Empty) (List[metrics.Definition], error) {
+	p, err := parsePage(r.Request)
+	if err != nil {
+		return List[metrics.Definition]{}, err
+	}
+	items, next, err := a.store.Metrics(r.Context(), r.Workspace, p)
+	return listOf(items, next), err
+}
+
+func (a *API) createMetric(r *Request, in metrics.DefinitionInput) (metrics.Definition, error) {
+	return a.store.CreateMetric(r.Context(), r.Actor(), r.Workspace, in)
+}
+
+func (a *API) getMetric(r *Request, _ Empty) (metrics.Definition, error) {
+	id, err := r.PathID("metric")
+	if err != nil {
+		return metrics.Definition{}, err
+	}
+	return a.store.Metric(r.Context(), r.Workspace, id)
+}
+
+func (a *API) replaceMetric(r *Request, in metrics.DefinitionInput) (metrics.Definition, error) {
+	id, err := r.PathID("metric")
+	if err != nil {
+		return metrics.Definition{}, err
+	}
+	return a.store.ReplaceMetric(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch, in)
+}
+
+func (a *API) deleteMetric(r *Request, _ Empty) (Empty, error) {
+	id, err := r.PathID("metric")
+	if err != nil {
+		return Empty{}, err
+	}
+	return Empty{}, a.store.DeleteMetric(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch)
+}
+
+// span reads from, to, every and by into q, with the defaults: to is tomorrow in the
+// workspace's time zone, from is window days before to.
+func (a *API) span(r *Request, q *metrics.Query, window int) error {
+	layout, err := a.store.MetricLayout(r.Context(), r.Workspace)
+	if err != nil {
+		return err
+	}
+	v := r.URL.Query()
+	if q.To, err = dateParam(v.Get("to"), "to"); err != nil {
+		return err
+	}
+	if q.To.IsZero() {
+		q.To = layout.Day(a.now()).AddDays(1)
+	}
+	if q.From, err = dateParam(v.Get("from"), "from"); err != nil {
+		return err
+	}
+	if q.From.IsZero() {
+		q.From = q.To.AddDays(-window)
+	}
+	if v.Has("every") {
+		q.Every = metrics.Bucket(v.Get("every"))
+	}
+	q.By = v.Get("by")
+	return nil
+}
+
+func dateParam(s, name string) (civil.Date, error) {
+	if s == "" {
+		return civil.Date{}, nil
+	}
+	d, err := civil.Parse(s)
+	if err != nil {
+		return d, fieldError(http.StatusBadRequest, "invalid-parameter", name, fmt.Sprintf("%s must be a date such as 2026-03-01.", name))
+	}
+	return d, nil
+}
+
+// parseFilter reads filter parameters: dimension:value[,value…], repeatable.
+func parseFilter(params []string) (metrics.Filter, error) {
+	f := metrics.Filter{}
+	for _, p := range params {
+		dim, values, ok := strings.Cut(p, ":")
+		if !ok || dim == "" || values == "" {
+			return nil, fieldError(http.StatusBadRequest, "invalid-parameter", "filter",
+				fmt.Sprintf("filter %q must be dimension:value[,value…], such as plan:pro,enterprise.", p))
+		}
+		f[dim] = append(f[dim], strings.Split(values, ",")...)
+	}
+	if len(f) == 0 {
+		return nil, nil
+	}
+	return f, nil
+}
+
+// paramError turns the validation of a query built from parameters into a 400 naming the
+// parameter.
+func paramError(err error) error {
+	var inv *fault.InvalidError
+	if errors.As(err, &inv) && len(inv.Fields) > 0 {
+		f := inv.Fields[0]
+		return fieldError(http.StatusBadRequest, "invalid-parameter", f.Field, f.Field+" "+f.Message+".")
+	}
+	return err
+}
+
+func (a *API) run(r *Request, q metrics.Query) (metrics.Result, error) {
+	if err := q.Validate(); err != nil {
+		return metrics.Result{}, paramError(err)
+	}
+	return metrics.Run(r.Context(), a.store, r.Workspace, q)
+}
+
+func (a *API) metricValues(r *Request, _ Empty) (metrics.Result, error) {
+	id, err := r.PathID("metric")
+	if err != nil {
+		return metrics.Result{}, err
+	}
+	d, err := a.store.Metric(r.Context(), r.Workspace, id)
+	if err != nil {
+		return metrics.Result{}, err
+	}
+	q := metrics.QueryOf(d, civil.Date{}, civil.Date{})
+	if err := a.span(r, &q, d.Window); err != nil {
+		return metrics.Result{}, err
+	}
+	return a.run(r, q)
+}
+
+func (a *API) queryMetric(r *Request, _ Empty) (metrics.Result, error) {
+	v := r.URL.Query()
+	q := metrics.Query{Kind: metrics.Kind(v.Get("kind")), Variant: metrics.Variant(v.Get("variant")), Every: metrics.Week}
+	var err error
+	if q.Filter, err = parseFilter(v["filter"]); err != nil {
+		return metrics.Result{}, err
+	}
+	if err := a.span(r, &q, metrics.DefaultWindow); err != nil {
+		return metrics.Result{}, err
+	}
+	return a.run(r, q)
+}
+
+func (a *API) compareMetric(r *Request, _ Empty) (metrics.Comparison, error) {
+	v := r.URL.Query()
+	base := metrics.Query{Kind: metrics.Kind(v.Get("kind")), Variant: metrics.Variant(v.Get("variant"))}
+	var err error
+	if base.Filter, err = parseFilter(v["filter"]); err != nil {
+		return metrics.Comparison{}, err
+	}
+	if err := a.span(r, &base, metrics.DefaultWindow); err != nil {
+		return metrics.Comparison{}, err
+	}
+	base.Every, base.By = "", ""
+	qa, qb := base, base
+	if qb.From, err = dateParam(v.Get("b_from"), "b_from"); err != nil {
+		return metrics.Comparison{}, err
+	}
+	if qb.To, err = dateParam(v.Get("b_to"), "b_to"); err != nil {
+		return metrics.Comparison{}, err
+	}
+	if qb.From.IsZero() {
+		qb.From = qa.From
+	}
+	if qb.To.IsZero() {
+		qb.To = qa.To
+	}
+	if dim := v.Get("dim"); dim != "" {
+		if !v.Has("a") || !v.Has("b") {
+			return metrics.Comparison{}, fieldError(http.StatusBadRequest, "invalid-parameter", "a", "with dim, give the two values to compare as a and b.")
+		}
+		qa.Filter, qb.Filter = withValue(base.Filter, dim, v.Get("a")), withValue(base.Filter, dim, v.Get("b"))
+	} else if qa.From == qb.From && qa.To == qb.To {
+		return metrics.Comparison{}, fieldError(http.StatusBadRequest, "invalid-parameter", "b_from",
+			"give another period (b_from, b_to) or two segments (dim, a, b) to compare.")
+	}
+	ra, err := a.run(r, qa)
+	if err != nil {
+		return metrics.Comparison{}, err
+	}
+	rb, err := a.run(r, qb)
+	if err != nil {
+		return metrics.Comparison{}, err
+	}
+	return metrics.CompareSamples(ra.Total.Sample, rb.Total.Sample), nil
+}
+
+// withValue is f with dimension dim narrowed to value.
+func withValue(f metrics.Filter, dim, value string) metrics.Filter {
+	out := metrics.Filter{}
+	for k, v := range f {
+		out[k] = v
+	}
+	out[dim] = []string{value}
+	return out
+}
+
+func (a *API) getLayout(r *Request, _ Empty) (metrics.LayoutInput, error) {
+	l, err := a.store.MetricLayout(r.Context(), r.Workspace)
+	return l.Input(), err
+}
+
+func (a *API) setLayout(r *Request, in metrics.LayoutInput) (metrics.LayoutInput, error) {
+	return a.store.SetMetricLayout(r.Context(), r.Actor(), r.Workspace, in)
+}
+
+// Rebuilt answers a rebuild.
+type Rebuilt struct {
+	Cells int `json:"cells" jsonschema_description:"The aggregate cells the workspace holds after the rebuild."`
+}
+
+func (a *API) rebuildAggregates(r *Request, _ Empty) (Rebuilt, error) {
+	if err := a.store.RebuildAggregates(r.Context(), r.Workspace); err != nil {
+		return Rebuilt{}, err
+	}
+	cells, err := a.store.Aggregates(r.Context(), r.Workspace)
+	return Rebuilt{Cells: len(cells)}, err
+}
+
+func (a *API) listAnnotations(r *Request, _ Empty) (List[metrics.Annotation], error) {
+	p, err := parsePage(r.Request)
+	if err != nil {
+		return List[metrics.Annotation]{}, err
+	}
+	items, next, err := a.store.Annotations(r.Context(), r.Workspace, p)
+	return listOf(items, next), err
+}
+
+func (a *API) createAnnotation(r *Request, in metrics.AnnotationInput) (metrics.Annotation, error) {
+	return a.store.CreateAnnotation(r.Context(), r.Actor(), r.Workspace, in)
+}
+
+func (a *API) getAnnotation(r *Request, _ Empty) (metrics.Annotation, error) {
+	id, err := r.PathID("annotation")
+	if err != nil {
+		return metrics.Annotation{}, err
+	}
+	return a.store.Annotation(r.Context(), r.Workspace, id)
+}
+
+func (a *API) deleteAnnotation(r *Request, _ Empty) (Empty, error) {
+	id, err := r.PathID("annotation")
+	if err != nil {
+		return Empty{}, err
+	}
+	return Empty{}, a.store.DeleteAnnotation(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch)
+}
+
+func (a *API) updateFeedback(r *Request, in feedback.ItemUpdate) (feedback.Item, error) {
+	id, err := r.PathID("item")
+	if err != nil {
+		return feedback.Item{}, err
+	}
+	return a.store.UpdateFeedbackItem(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch, in)
+}
+
+func (a *API) deleteFeedback(r *Request, _ Empty) (Empty, error) {
+	id, err := r.PathID("item")
+	if err != nil {
+		return Empty{}, err
+	}
+	return Empty{}, a.store.DeleteFeedbackItem(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch)
+}
