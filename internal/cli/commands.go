@@ -7,11 +7,13 @@ import (
 	"log/slog"
 	"net"
 	"runtime"
+	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/lodestar-cx/lodestar/internal/config"
 	"github.com/lodestar-cx/lodestar/internal/demo"
+	"github.com/lodestar-cx/lodestar/internal/metrics"
 	"github.com/lodestar-cx/lodestar/internal/server"
 	"github.com/lodestar-cx/lodestar/internal/store"
 )
@@ -69,6 +71,15 @@ func runServe(ctx context.Context, e *env, cfg *config.Config, args []string, wi
 			log.Warn("serving plain http beyond this machine: session cookies are not Secure; set --public-url https://… behind a TLS proxy")
 		}
 	}
+	// Key results bound to metrics follow the data on a schedule too; the refresh stops
+	// before the store closes.
+	refreshCtx, stopRefresh := context.WithCancel(ctx)
+	var refreshing sync.WaitGroup
+	refreshing.Go(func() { metrics.RefreshEvery(refreshCtx, st, cfg.MetricRefresh, time.Now, log) })
+	defer func() {
+		stopRefresh()
+		refreshing.Wait()
+	}()
 	fmt.Fprintf(e.stdout, "Lodestar is listening on http://%s\n", ln.Addr())
 	err = server.Serve(ctx, ln, srv.Handler(), cfg.ShutdownTimeout, log)
 	// Background imports stop at their next batch; an upload of the same file resumes them.

@@ -20,6 +20,7 @@ import (
 	"github.com/lodestar-cx/lodestar/internal/feedback"
 	"github.com/lodestar-cx/lodestar/internal/importer"
 	"github.com/lodestar-cx/lodestar/internal/ingest"
+	"github.com/lodestar-cx/lodestar/internal/metrics"
 )
 
 func importCommand() *command {
@@ -135,6 +136,11 @@ func importCommand() *command {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		elapsed := time.Since(started)
+		if n, err := metrics.RefreshKeyResults(ctx, st, ws, time.Now()); err != nil {
+			fmt.Fprintf(e.stderr, "warning: key results bound to metrics were not refreshed: %v\n", err)
+		} else if n > 0 {
+			defer fmt.Fprintf(e.stdout, "%d key result(s) took a new value from their metric\n", n)
+		}
 		fmt.Fprintf(e.stdout, "import %d of %s (%s): %d records in %s (%s records/s): %d inserted, %d updated, %d unchanged, %d invalid skipped\n",
 			im.ID, path, im.Format, im.RowsTotal, elapsed.Round(time.Millisecond), rate(im.RowsTotal, elapsed),
 			im.Inserted, im.Updated, im.Unchanged, im.Invalid)

@@ -156,7 +156,7 @@ func resultRows(res metrics.Result) [][]string {
 			r[6] = "too few"
 		}
 		if c != nil {
-			r = append(r, num(c.Difference), num(c.P), mark(c.Significant, "significant"))
+			r = append(r, num(c.Difference), strconv.FormatFloat(c.P, 'g', 3, 64), mark(c.Significant, "significant"))
 			var notes []string
 			for _, a := range c.Annotations {
 				notes = append(notes, a.Day.String()+" "+a.Title)

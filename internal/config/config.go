@@ -32,6 +32,9 @@ type Config struct {
 	LogLevel string
 	// ShutdownTimeout bounds how long the server drains in-flight requests on stop.
 	ShutdownTimeout time.Duration
+	// MetricRefresh is how often key results bound to metrics are refreshed on a schedule,
+	// beside the refresh after each write of feedback.
+	MetricRefresh time.Duration
 }
 
 // Default returns the configuration of `lodestar serve` with no flags and no environment.
@@ -42,6 +45,7 @@ func Default() Config {
 		LogFormat:       "auto",
 		LogLevel:        "info",
 		ShutdownTimeout: 15 * time.Second,
+		MetricRefresh:   10 * time.Minute,
 	}
 }
 
@@ -64,6 +68,7 @@ func (c *Config) RegisterServer(fs *flag.FlagSet) {
 	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL,
 		"the `url` people reach Lodestar at, such as https://cx.example.com (default http:// and the listen address)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long to drain in-flight requests on stop")
+	fs.DurationVar(&c.MetricRefresh, "metric-refresh", c.MetricRefresh, "how often key results bound to metrics are refreshed on a schedule")
 }
 
 // EnvName is the environment variable that stands in for the flag name.
@@ -132,6 +137,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("--shutdown-timeout must be positive")
+	}
+	if c.MetricRefresh < time.Second {
+		return fmt.Errorf("--metric-refresh must be at least 1s")
 	}
 	return nil
 }
@@ -214,5 +222,6 @@ func (c *Config) Dump() []Setting {
 		{"log-format", EnvName("log-format"), c.LogFormat},
 		{"log-level", EnvName("log-level"), c.LogLevel},
 		{"shutdown-timeout", EnvName("shutdown-timeout"), c.ShutdownTimeout.String()},
+		{"metric-refresh", EnvName("metric-refresh"), c.MetricRefresh.String()},
 	}
 }

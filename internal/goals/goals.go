@@ -364,6 +364,15 @@ type Value struct {
 	Note        string    `json:"note,omitempty"`
 	ActorUserID int64     `json:"actor_user_id,omitempty"`
 	At          time.Time `json:"at"`
+	// N and Interval come with a value taken from a metric: its sample size and 95% interval.
+	N        *int64    `json:"n,omitempty"`
+	Interval *Interval `json:"interval,omitempty"`
+}
+
+// Interval is the 95% interval of a value taken from a metric.
+type Interval struct {
+	Low  float64 `json:"low"`
+	High float64 `json:"high"`
 }
 
 // ValueInput records a new value of a key result.

@@ -158,6 +158,10 @@ func (a *API) createKeyResult(r *Request, in goals.KeyResultInput) (goals.KeyRes
 		return goals.KeyResult{}, err
 	}
 	k, err := a.store.CreateKeyResult(r.Context(), r.Actor(), r.Workspace, goal, in)
+	if err == nil && k.Source == goals.Metric {
+		a.refreshKeyResults(r.Context(), r.Workspace)
+		k, err = a.store.KeyResult(r.Context(), r.Workspace, k.ID)
+	}
 	return a.computed(r, k, err)
 }
 
@@ -176,6 +180,10 @@ func (a *API) updateKeyResult(r *Request, in goals.KeyResultUpdate) (goals.KeyRe
 		return goals.KeyResult{}, err
 	}
 	k, err := a.store.UpdateKeyResult(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch, in)
+	if err == nil && k.Source == goals.Metric {
+		a.refreshKeyResults(r.Context(), r.Workspace)
+		k, err = a.store.KeyResult(r.Context(), r.Workspace, k.ID)
+	}
 	return a.computed(r, k, err)
 }
 

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -100,7 +101,20 @@ func (a *API) replaceMetric(r *Request, in metrics.DefinitionInput) (metrics.Def
 	if err != nil {
 		return metrics.Definition{}, err
 	}
-	return a.store.ReplaceMetric(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch, in)
+	d, err := a.store.ReplaceMetric(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch, in)
+	if err == nil {
+		a.refreshKeyResults(r.Context(), r.Workspace)
+	}
+	return d, err
+}
+
+// refreshKeyResults gives the key results bound to metrics their new values after a write
+// that may change them. The write has succeeded by then: a failure here is logged, and the
+// scheduled refresh tries again.
+func (a *API) refreshKeyResults(ctx context.Context, ws int64) {
+	if _, err := metrics.RefreshKeyResults(ctx, a.store, ws, a.now()); err != nil {
+		a.log.Warn("refresh key results", "workspace", ws, "error", err)
+	}
 }
 
 func (a *API) deleteMetric(r *Request, _ Empty) (Empty, error) {
@@ -323,7 +337,11 @@ func (a *API) updateFeedback(r *Request, in feedback.ItemUpdate) (feedback.Item,
 	if err != nil {
 		return feedback.Item{}, err
 	}
-	return a.store.UpdateFeedbackItem(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch, in)
+	it, err := a.store.UpdateFeedbackItem(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch, in)
+	if err == nil {
+		a.refreshKeyResults(r.Context(), r.Workspace)
+	}
+	return it, err
 }
 
 func (a *API) deleteFeedback(r *Request, _ Empty) (Empty, error) {
@@ -331,5 +349,9 @@ func (a *API) deleteFeedback(r *Request, _ Empty) (Empty, error) {
 	if err != nil {
 		return Empty{}, err
 	}
-	return Empty{}, a.store.DeleteFeedbackItem(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch)
+	if err := a.store.DeleteFeedbackItem(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch); err != nil {
+		return Empty{}, err
+	}
+	a.refreshKeyResults(r.Context(), r.Workspace)
+	return Empty{}, nil
 }

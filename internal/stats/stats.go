@@ -90,10 +90,19 @@ func (c NPSCounts) adjusted() (nps, variance float64) {
 
 // NPS is the score of the counts with its adjusted-Wald interval (Sauro and Lewis, Quantifying
 // the User Experience), clamped to −100..100. The value is the raw NPS; the interval is
-// centred on the adjusted one, which is what gives it its coverage at small n.
+// centred on the adjusted one, which is what gives it its coverage at small n. Without
+// answers the value is 0 and the interval the whole scale: the three pseudo-answers alone
+// would claim −80..80, a precision no one measured. With a single promoter (or detractor)
+// the interval, centred on ±25, stops at ±98.5 and so misses the raw ±100: the method's,
+// kept rather than patched, and such a value is marked TooFew anyway. Counts must not be
+// negative.
 func NPS(promoters, passives, detractors int) Estimate {
 	c := NPSCounts{promoters, passives, detractors}
 	e := Estimate{Value: c.Raw(), N: c.N(), TooFew: c.N() < MinN}
+	if c.N() <= 0 {
+		e.Interval = Interval{-100, 100}
+		return e
+	}
 	nps, v := c.adjusted()
 	half := z * math.Sqrt(v)
 	e.Interval = Interval{Low: clamp(100*(nps-half), -100, 100), High: clamp(100*(nps+half), -100, 100)}
@@ -101,7 +110,9 @@ func NPS(promoters, passives, detractors int) Estimate {
 }
 
 // NPSDifference tests whether two NPS differ: z on the difference of the adjusted scores,
-// whose variances add. Difference is the raw NPS of a less that of b.
+// whose variances add. Difference is the raw NPS of a less that of b; the interval, in NPS
+// points, is centred on the adjusted difference. The adjusted variance is never zero, so
+// even empty samples give finite numbers (and, being equal, p 1).
 func NPSDifference(a, b NPSCounts) Test {
 	na, va := a.adjusted()
 	nb, vb := b.adjusted()
@@ -120,7 +131,7 @@ func twoSidedNormal(z float64) float64 {
 }
 
 // Wilson is the share of successes among n, as a fraction, with the Wilson score interval.
-// Without answers the value is 0 and the interval 0 to 1.
+// Without answers the value is 0 and the interval 0 to 1. Successes must lie in 0..n.
 func Wilson(successes, n int) Estimate {
 	e := Estimate{N: n, TooFew: n < MinN}
 	if n <= 0 {
@@ -140,6 +151,8 @@ func Wilson(successes, n int) Estimate {
 // TwoProportions tests whether two shares differ with the pooled two-proportion z test. The
 // interval of the difference is Newcombe's hybrid score interval (method 10), built from the
 // two Wilson intervals, which keeps its coverage near 0 and 1 where the Wald interval fails.
+// A side without answers, or every answer the same on both sides, gives no test: statistic
+// 0, p 1, and (without answers) the interval −1..1.
 func TwoProportions(s1, n1, s2, n2 int) Test {
 	t := Test{Method: "two-proportion-z", Interval: Interval{-1, 1}, P: 1}
 	if n1 <= 0 || n2 <= 0 {
@@ -216,7 +229,8 @@ func MeanT(m Moments) Estimate {
 }
 
 // Welch tests whether two means differ by Welch's t, with the Welch–Satterthwaite degrees of
-// freedom. Either side below two values, or both without spread, gives no test (p 1).
+// freedom. Either side below two values, or both without spread, gives no test: statistic 0,
+// p 1, and the interval the observed difference alone, since there is no spread to measure.
 func Welch(a, b Moments) Test {
 	t := Test{Method: "welch-t", Difference: a.Mean() - b.Mean(), P: 1}
 	t.Interval = Interval{t.Difference, t.Difference}
@@ -228,7 +242,10 @@ func Welch(a, b Moments) Test {
 	if se2 == 0 {
 		return t
 	}
-	df := se2 * se2 / (va*va/float64(a.N-1) + vb*vb/float64(b.N-1))
+	// Written with the shares of se² rather than se⁴/(va²/… + vb²/…), whose squares underflow
+	// to 0/0 for very small variances; each share is in 0..1.
+	fa, fb := va/se2, vb/se2
+	df := 1 / (fa*fa/float64(a.N-1) + fb*fb/float64(b.N-1))
 	se := math.Sqrt(se2)
 	dist := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}
 	half := dist.Quantile(1-Alpha/2) * se

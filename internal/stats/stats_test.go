@@ -1,11 +1,13 @@
 package stats_test
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/lodestar-cx/lodestar/internal/stats"
 )
 
@@ -37,10 +39,33 @@ func TestNPSKnownAnswers(t *testing.T) {
 	}
 }
 
-// adjustedByResponse computes the adjusted-Wald interval another way: from a slice of
+func TestTooFewBelowMinN(t *testing.T) {
+	if stats.MinN != 30 {
+		t.Errorf("MinN = %d, want 30", stats.MinN)
+	}
+	for _, n := range []int{stats.MinN - 1, stats.MinN} {
+		want := n < 30
+		var m stats.Moments
+		for i := range n {
+			m.Observe(float64(i % 5))
+		}
+		for name, e := range map[string]stats.Estimate{"NPS": stats.NPS(n, 0, 0), "Wilson": stats.Wilson(n/2, n), "MeanT": stats.MeanT(m)} {
+			if e.TooFew != want {
+				t.Errorf("%s over %d answers: TooFew = %v, want %v", name, n, e.TooFew, want)
+			}
+		}
+	}
+}
+
+// z95 is the two-sided 95% normal quantile, written out so the tests do not share the
+// package's computation of it.
+const z95 = 1.959963984540054
+
+// adjustedByResponse computes the adjusted-Wald NPS another way: from a slice of
 // per-response scores (+1, 0, −1) with the adjustment added as weighted pseudo-responses,
-// taking the weighted mean and the weighted population variance of the scores.
-func adjustedByResponse(p, pa, d int) (low, high float64) {
+// taking the weighted mean and the standard error from the weighted population variance of
+// the scores. Both are fractions, −1 to 1.
+func adjustedByResponse(p, pa, d int) (mean, se float64) {
 	type obs struct{ score, weight float64 }
 	var xs []obs
 	for range p {
@@ -58,43 +83,62 @@ func adjustedByResponse(p, pa, d int) (low, high float64) {
 		w += x.weight
 		sum += x.weight * x.score
 	}
-	mean := sum / w
+	mean = sum / w
 	var ss float64
 	for _, x := range xs {
 		ss += x.weight * (x.score - mean) * (x.score - mean)
 	}
-	se := math.Sqrt(ss / w / w)
-	return 100 * (mean - 1.959963984540054*se), 100 * (mean + 1.959963984540054*se)
+	return mean, math.Sqrt(ss / w / w)
 }
 
 func TestNPSIntervalMatchesPerResponseComputation(t *testing.T) {
 	for _, c := range [][3]int{{60, 25, 15}, {18, 11, 2}, {5, 3, 40}, {1, 0, 0}, {300, 500, 200}} {
 		e := stats.NPS(c[0], c[1], c[2])
-		lo, hi := adjustedByResponse(c[0], c[1], c[2])
-		lo, hi = math.Max(lo, -100), math.Min(hi, 100)
+		m, se := adjustedByResponse(c[0], c[1], c[2])
+		lo, hi := math.Max(100*(m-z95*se), -100), math.Min(100*(m+z95*se), 100)
 		if !near(e.Interval.Low, lo, 1e-9) || !near(e.Interval.High, hi, 1e-9) {
 			t.Errorf("NPS%v interval = %+v, per-response computation gives [%v, %v]", c, e.Interval, lo, hi)
 		}
 	}
 }
 
+// scores is the per-response sample of the counts: +1, 0, −1.
+func scores(c stats.NPSCounts) []int {
+	return slices.Concat(slices.Repeat([]int{1}, c.Promoters), slices.Repeat([]int{0}, c.Passives), slices.Repeat([]int{-1}, c.Detractors))
+}
+
+// resampledNPS is the NPS of one bootstrap resample of xs.
+func resampledNPS(rng *rand.Rand, xs []int) float64 {
+	var s int
+	for range xs {
+		s += xs[rng.IntN(len(xs))]
+	}
+	return 100 * float64(s) / float64(len(xs))
+}
+
+// percentiles is the 2.5th and 97.5th percentile of xs, which it sorts.
+func percentiles(xs []float64) (lo, hi float64) {
+	slices.Sort(xs)
+	return xs[len(xs)*25/1000], xs[len(xs)*975/1000]
+}
+
 func TestNPSIntervalAgreesWithBootstrap(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
-	scores := slices.Concat(slices.Repeat([]int{1}, 60), slices.Repeat([]int{0}, 25), slices.Repeat([]int{-1}, 15))
+	a, b := stats.NPSCounts{Promoters: 60, Passives: 25, Detractors: 15}, stats.NPSCounts{Promoters: 40, Passives: 30, Detractors: 30}
+	sa, sb := scores(a), scores(b)
 	const draws = 4000
-	boot := make([]float64, draws)
-	for i := range boot {
-		var s int
-		for range scores {
-			s += scores[rng.IntN(len(scores))]
-		}
-		boot[i] = 100 * float64(s) / float64(len(scores))
+	one, diff := make([]float64, draws), make([]float64, draws)
+	for i := range draws {
+		one[i] = resampledNPS(rng, sa)
+		diff[i] = one[i] - resampledNPS(rng, sb)
 	}
-	slices.Sort(boot)
-	lo, hi := boot[draws*25/1000], boot[draws*975/1000]
-	e := stats.NPS(60, 25, 15)
-	if !near(e.Interval.Low, lo, 3) || !near(e.Interval.High, hi, 3) {
-		t.Errorf("NPS(60, 25, 15) interval %+v, bootstrap percentile interval [%v, %v]: more than 3 points apart", e.Interval, lo, hi)
+	lo, hi := percentiles(one)
+	if e := stats.NPS(60, 25, 15); !near(e.Interval.Low, lo, 3) || !near(e.Interval.High, hi, 3) {
+		t.Errorf("NPS(60, 25, 15).Interval = %+v, want within 3 points of the bootstrap's [%v, %v]", e.Interval, lo, hi)
+	}
+	lo, hi = percentiles(diff)
+	if d := stats.NPSDifference(a, b); !near(d.Interval.Low, lo, 3) || !near(d.Interval.High, hi, 3) {
+		t.Errorf("NPSDifference(%v, %v).Interval = %+v, want within 3 points of the bootstrap's [%v, %v]", a, b, d.Interval, lo, hi)
 	}
 }
 
@@ -177,6 +221,11 @@ func TestTwoProportions(t *testing.T) {
 	if got.Interval.Low >= 0.15 || got.Interval.High <= 0.15 || got.Interval.Low <= 0 {
 		t.Errorf("difference interval %+v should hold 0.15 and exclude 0", got.Interval)
 	}
+	// Newcombe (1998), Statistics in Medicine 17:873, table II: 56/70 − 48/80 by method 10
+	// is 0.0524 to 0.3339.
+	if got := stats.TwoProportions(56, 70, 48, 80); !near(got.Interval.Low, 0.0524, 1e-4) || !near(got.Interval.High, 0.3339, 1e-4) {
+		t.Errorf("TwoProportions(56/70, 48/80).Interval = %+v, want [0.0524, 0.3339]", got.Interval)
+	}
 	if got := stats.TwoProportions(5, 10, 5, 10); got.Significant || got.P != 1 {
 		t.Errorf("equal shares: %+v, want p 1, not significant", got)
 	}
@@ -196,9 +245,33 @@ func TestNPSDifference(t *testing.T) {
 	if !near(got.Difference, 35, 1e-9) || !near(got.Statistic, z, 1e-9) || !got.Significant || got.P > 0.01 {
 		t.Errorf("NPSDifference = %+v, want difference 35, z %v, significant", got, z)
 	}
+	// Per response: the adjusted means and standard errors of the two score slices.
+	for _, c := range [][2]stats.NPSCounts{{a, b}, {{Promoters: 9, Passives: 5, Detractors: 6}, {Promoters: 3, Passives: 2, Detractors: 12}}} {
+		got := stats.NPSDifference(c[0], c[1])
+		ma, sa := adjustedByResponse(c[0].Promoters, c[0].Passives, c[0].Detractors)
+		mb, sb := adjustedByResponse(c[1].Promoters, c[1].Passives, c[1].Detractors)
+		se := math.Hypot(sa, sb)
+		want := stats.Interval{Low: 100 * (ma - mb - z95*se), High: 100 * (ma - mb + z95*se)}
+		wantP := math.Erfc(math.Abs(ma-mb) / se / math.Sqrt2)
+		if !near(got.Statistic, (ma-mb)/se, 1e-9) || !near(got.P, wantP, 1e-9) ||
+			!near(got.Interval.Low, want.Low, 1e-9) || !near(got.Interval.High, want.High, 1e-9) {
+			t.Errorf("NPSDifference(%v, %v) = %+v, want z %v, p %v, interval %+v", c[0], c[1], got, (ma-mb)/se, wantP, want)
+		}
+	}
 	if same := stats.NPSDifference(a, a); same.Significant || !near(same.P, 1, 1e-12) {
 		t.Errorf("an NPS against itself: %+v, want p 1", same)
 	}
+}
+
+// twoPass is the mean and sample variance of xs, computed from the values themselves.
+func twoPass(xs []float64) (mean, variance float64) {
+	for _, x := range xs {
+		mean += x / float64(len(xs))
+	}
+	for _, x := range xs {
+		variance += (x - mean) * (x - mean) / float64(len(xs)-1)
+	}
+	return mean, variance
 }
 
 func moments(xs ...float64) stats.Moments {
@@ -216,12 +289,6 @@ func TestMeanT(t *testing.T) {
 	if !near(e.Value, 3.9, 1e-12) || !near(e.Interval.Low, 3.9-0.711367, 1e-5) || !near(e.Interval.High, 3.9+0.711367, 1e-5) {
 		t.Errorf("MeanT = %+v, want 3.9 ± 0.711367", e)
 	}
-	for _, m := range []stats.Moments{{}, moments(4)} {
-		e := stats.MeanT(m)
-		if !e.TooFew || e.Interval.Low != e.Value || e.Interval.High != e.Value || math.IsNaN(e.Value) {
-			t.Errorf("MeanT(%+v) = %+v, want a point interval, too few, no NaN", m, e)
-		}
-	}
 	// Built one at a time or added in parts, the moments agree.
 	var parts stats.Moments
 	parts.Add(moments(xs[:4]...))
@@ -229,31 +296,24 @@ func TestMeanT(t *testing.T) {
 	if parts != moments(xs...) {
 		t.Errorf("moments in parts %+v, in one %+v", parts, moments(xs...))
 	}
-	if v := moments(7, 7, 7).Variance(); v != 0 {
-		t.Errorf("variance of a constant = %v, want 0", v)
+	if m, v := twoPass(xs); !near(moments(xs...).Mean(), m, 1e-12) || !near(moments(xs...).Variance(), v, 1e-12) {
+		t.Errorf("moments(%v) = %+v, want mean %v and variance %v as two passes over the slice give", xs, moments(xs...), m, v)
+	}
+	// 0.7 seven times: SumSq − Sum²/n rounds to −2.2e-16, which must not become a variance.
+	for _, m := range []stats.Moments{moments(7, 7, 7), moments(slices.Repeat([]float64{0.7}, 7)...)} {
+		if v := m.Variance(); v != 0 {
+			t.Errorf("%+v.Variance() = %v, want 0 for a constant", m, v)
+		}
 	}
 }
 
 func TestWelch(t *testing.T) {
 	a := []float64{27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1, 21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4}
 	b := []float64{27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0, 24.8, 20.2, 21.9, 22.1, 22.9, 20.5, 24.4}
-	mean := func(xs []float64) float64 {
-		var s float64
-		for _, x := range xs {
-			s += x
-		}
-		return s / float64(len(xs))
-	}
-	variance := func(xs []float64) float64 {
-		m := mean(xs)
-		var s float64
-		for _, x := range xs {
-			s += (x - m) * (x - m)
-		}
-		return s / float64(len(xs)-1)
-	}
-	va, vb := variance(a)/float64(len(a)), variance(b)/float64(len(b))
-	wantT := (mean(a) - mean(b)) / math.Sqrt(va+vb)
+	ma, va := twoPass(a)
+	mb, vb := twoPass(b)
+	va, vb = va/float64(len(a)), vb/float64(len(b))
+	wantT := (ma - mb) / math.Sqrt(va+vb)
 	wantDF := (va + vb) * (va + vb) / (va*va/float64(len(a)-1) + vb*vb/float64(len(b)-1))
 	got := stats.Welch(moments(a...), moments(b...))
 	// This pair is Wikipedia's first Welch example: t −2.46, df 24.988, p 0.021.
@@ -261,7 +321,82 @@ func TestWelch(t *testing.T) {
 		!near(got.P, 0.021, 0.001) || !got.Significant {
 		t.Errorf("Welch = %+v, want t %v (about −2.46), df %v, p about 0.021", got, wantT, wantDF)
 	}
+	// Against a constant side the degrees of freedom are exactly those of the other, n − 1:
+	// here 9, whose t quantile is 2.262157, so the interval is MeanT's shifted by 3.
+	xs := []float64{4, 5, 3, 4, 5, 2, 4, 5, 4, 3}
+	got = stats.Welch(moments(xs...), moments(3, 3, 3))
+	if !near(got.DF, 9, 1e-9) || !near(got.Difference, 0.9, 1e-12) ||
+		!near(got.Interval.Low, 0.9-0.711367, 1e-5) || !near(got.Interval.High, 0.9+0.711367, 1e-5) {
+		t.Errorf("Welch(%v, 3 3 3) = %+v, want df 9, difference 0.9 ± 0.711367", xs, got)
+	}
 	if got := stats.Welch(moments(1), moments(2, 3)); got.Significant || got.P != 1 || math.IsNaN(got.Statistic) {
 		t.Errorf("Welch with one value on a side = %+v, want no test", got)
+	}
+}
+
+// TestDegenerateInputsAreFinite checks that empty, single and spread-less samples give
+// numbers JSON can carry (json.Marshal fails on NaN and infinities) and are marked too few.
+func TestDegenerateInputsAreFinite(t *testing.T) {
+	empty := stats.NPSCounts{}
+	tiny := moments(1e-160, 3e-160) // a variance (2e-320) whose square underflows to 0
+	estimates := []struct {
+		name string
+		got  stats.Estimate
+		want stats.Estimate
+	}{
+		{"NPS(0, 0, 0)", stats.NPS(0, 0, 0), stats.Estimate{Interval: stats.Interval{Low: -100, High: 100}, TooFew: true}},
+		{"Wilson(0, 0)", stats.Wilson(0, 0), stats.Estimate{Interval: stats.Interval{Low: 0, High: 1}, TooFew: true}},
+		{"MeanT(empty)", stats.MeanT(stats.Moments{}), stats.Estimate{TooFew: true}},
+		{"MeanT(one value)", stats.MeanT(moments(4)), stats.Estimate{Value: 4, N: 1, Interval: stats.Interval{Low: 4, High: 4}, TooFew: true}},
+		{"MeanT(constant)", stats.MeanT(moments(3, 3)), stats.Estimate{Value: 3, N: 2, Interval: stats.Interval{Low: 3, High: 3}, TooFew: true}},
+	}
+	for _, c := range estimates {
+		if diff := cmp.Diff(c.want, c.got); diff != "" {
+			t.Errorf("%s: (-want +got)\n%s", c.name, diff)
+		}
+	}
+	// One answer: a value, a finite interval, too few. The adjusted-Wald interval of a single
+	// promoter is centred on +25 and stops at 98.5, short of the raw 100 (the only counts up to
+	// n = 200 where it misses the raw value); Wilson's always holds it.
+	for _, c := range []struct {
+		name     string
+		e        stats.Estimate
+		holdsRaw bool
+	}{
+		{"NPS(1, 0, 0)", stats.NPS(1, 0, 0), false},
+		{"NPS(0, 0, 1)", stats.NPS(0, 0, 1), false},
+		{"NPS(0, 1, 0)", stats.NPS(0, 1, 0), true},
+		{"Wilson(1, 1)", stats.Wilson(1, 1), true},
+		{"Wilson(0, 1)", stats.Wilson(0, 1), true},
+	} {
+		e := c.e
+		holds := e.Interval.Low <= e.Value && e.Value <= e.Interval.High
+		if _, err := json.Marshal(e); err != nil || !e.TooFew || e.N != 1 || holds != c.holdsRaw || e.Interval.Low > e.Interval.High {
+			t.Errorf("%s = %+v (json error %v), want a finite interval, too few, holding the value %v", c.name, e, err, c.holdsRaw)
+		}
+	}
+	tests := map[string]stats.Test{
+		"NPSDifference(empty, empty)":  stats.NPSDifference(empty, empty),
+		"NPSDifference(one, empty)":    stats.NPSDifference(stats.NPSCounts{Promoters: 1}, empty),
+		"TwoProportions(0/0, 0/0)":     stats.TwoProportions(0, 0, 0, 0),
+		"TwoProportions(0/0, 5/10)":    stats.TwoProportions(0, 0, 5, 10),
+		"TwoProportions(0/1, 0/1)":     stats.TwoProportions(0, 1, 0, 1),
+		"Welch(empty, empty)":          stats.Welch(stats.Moments{}, stats.Moments{}),
+		"Welch(one, one)":              stats.Welch(moments(1), moments(2)),
+		"Welch(constant, constant)":    stats.Welch(moments(5, 5, 5), moments(3, 3, 3)),
+		"Welch(tiny spread, constant)": stats.Welch(tiny, moments(0, 0)),
+		"Welch(tiny spread, tiny)":     stats.Welch(tiny, tiny),
+		"Welch(constant, spread)":      stats.Welch(moments(5, 5, 5), moments(1, 2, 3)),
+	}
+	for name, got := range tests {
+		if _, err := json.Marshal(got); err != nil || got.P < 0 || got.P > 1 || got.Interval.Low > got.Interval.High {
+			t.Errorf("%s = %+v (json error %v), want finite numbers, p in 0..1 and an ordered interval", name, got, err)
+		}
+	}
+	// With nothing to go on, no test is significant.
+	for _, name := range []string{"NPSDifference(empty, empty)", "TwoProportions(0/0, 0/0)", "TwoProportions(0/0, 5/10)", "Welch(empty, empty)", "Welch(one, one)", "Welch(constant, constant)"} {
+		if got := tests[name]; got.P != 1 || got.Significant {
+			t.Errorf("%s = %+v, want p 1, not significant", name, got)
+		}
 	}
 }

@@ -275,6 +275,9 @@ func (s *Store) CreateKeyResult(ctx context.Context, a audit.Actor, ws, goalID i
 		if _, err := getGoal(ctx, tx, ws, goalID); err != nil {
 			return err
 		}
+		if err := requireMetric(ctx, tx, ws, in.MetricID); err != nil {
+			return err
+		}
 		now := s.stamp()
 		var id int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO key_results (workspace_id, goal_id, title, kind, baseline, target,
@@ -358,6 +361,9 @@ func (s *Store) UpdateKeyResult(ctx context.Context, a audit.Actor, ws, id, vers
 		if err != nil {
 			return err
 		}
+		if err := requireMetric(ctx, tx, ws, after.MetricID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE key_results SET title = $3, kind = $4, baseline = $5, target = $6, unit = $7,
 			start_date = $8, due_date = $9, weight = $10, source = $11, metric_id = $12, updated_at = $13, version = version + 1
 			WHERE workspace_id = $1 AND id = $2`, ws, id, after.Title, after.Kind, after.Baseline, after.Target, after.Unit,
@@ -437,7 +443,8 @@ func (s *Store) KeyResultValues(ctx context.Context, ws, id int64, p Page) ([]go
 	}
 	// In time order, backfilled values among the rest; the cursor is the last value's id, and
 	// the page goes on from that value's (at, id).
-	rows, err := s.readRows(ctx, `SELECT id, key_result_id, value, source, note, actor_user_id, at FROM key_result_values v
+	rows, err := s.readRows(ctx, `SELECT id, key_result_id, value, source, note, actor_user_id, at, n, interval_low, interval_high
+		FROM key_result_values v
 		WHERE workspace_id = $1 AND key_result_id = $2
 		AND ($3 = 0 OR (at, id) > (SELECT at, id FROM key_result_values WHERE workspace_id = $1 AND id = $3))
 		ORDER BY at, id LIMIT $4`, ws, id, p.After, p.limit()+1)
@@ -446,9 +453,16 @@ func (s *Store) KeyResultValues(ctx context.Context, ws, id int64, p Page) ([]go
 	}
 	return collect(rows, p, func(r *sql.Rows) (goals.Value, error) {
 		var v goals.Value
-		var actor sql.NullInt64
-		err := r.Scan(&v.ID, &v.KeyResultID, &v.Value, &v.Source, &v.Note, &actor, &v.At)
+		var actor, n sql.NullInt64
+		var low, high sql.NullFloat64
+		err := r.Scan(&v.ID, &v.KeyResultID, &v.Value, &v.Source, &v.Note, &actor, &v.At, &n, &low, &high)
 		v.ActorUserID, v.At = actor.Int64, utc(v.At)
+		if n.Valid {
+			v.N = &n.Int64
+		}
+		if low.Valid && high.Valid {
+			v.Interval = &goals.Interval{Low: low.Float64, High: high.Float64}
+		}
 		return v, err
 	}, func(v goals.Value) int64 { return v.ID })
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/lodestar-cx/lodestar/internal/civil"
 	"github.com/lodestar-cx/lodestar/internal/fault"
 	"github.com/lodestar-cx/lodestar/internal/feedback"
+	"github.com/lodestar-cx/lodestar/internal/goals"
 	"github.com/lodestar-cx/lodestar/internal/metrics"
 )
 
@@ -260,4 +261,81 @@ func (s *Store) DeleteAnnotation(ctx context.Context, a audit.Actor, ws, id, ver
 		return fmt.Errorf("delete annotation: %w", err)
 	}
 	return nil
+}
+
+// requireMetric checks that a metric id given to bind a key result names a metric of the
+// workspace; 0 binds nothing.
+func requireMetric(ctx context.Context, tx *sql.Tx, ws, id int64) error {
+	if id == 0 {
+		return nil
+	}
+	if _, err := getDefinition(ctx, tx, ws, id); errors.Is(err, fault.ErrNotFound) {
+		return fault.Invalid("metric_id", "metric %d is not a metric of this workspace", id)
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
+// MetricKeyResults lists the workspace's key results that take their value from a metric.
+func (s *Store) MetricKeyResults(ctx context.Context, ws int64) ([]goals.KeyResult, error) {
+	rows, err := s.readRows(ctx, keyResultSelect+` WHERE k.workspace_id = $1 AND k.source = 'metric' ORDER BY k.id`, ws)
+	if err != nil {
+		return nil, fmt.Errorf("metric key results: %w", err)
+	}
+	defer rows.Close()
+	var out []goals.KeyResult
+	for rows.Next() {
+		k, err := scanKeyResult(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// WorkspacesWithMetricKeyResults lists the workspaces that have a key result bound to a
+// metric, for the scheduled refresh.
+func (s *Store) WorkspacesWithMetricKeyResults(ctx context.Context) ([]int64, error) {
+	rows, err := s.readRows(ctx, `SELECT DISTINCT workspace_id FROM key_results WHERE source = 'metric' ORDER BY workspace_id`)
+	if err != nil {
+		return nil, fmt.Errorf("workspaces with metric key results: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// RecordMetricValue sets a bound key result's current value from its metric, and keeps it in
+// the history with its sample size and interval, unless the value is the one it has already
+// (so that refreshing often records nothing new; of several processes refreshing at once,
+// the first records the change and the others find it done). It reports whether it recorded.
+func (s *Store) RecordMetricValue(ctx context.Context, ws, id int64, v metrics.Value, note string) (bool, error) {
+	recorded := false
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE key_results SET current_value = $3, updated_at = $4, version = version + 1
+			WHERE workspace_id = $1 AND id = $2 AND source = 'metric' AND current_value <> $3`, ws, id, v.Value, s.stamp())
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		recorded = true
+		_, err = tx.ExecContext(ctx, `INSERT INTO key_result_values (workspace_id, key_result_id, value, source, note, at, n, interval_low, interval_high)
+			VALUES ($1, $2, $3, 'metric', $4, $5, $6, $7, $8)`, ws, id, v.Value, note, s.stamp(), v.N, v.Interval.Low, v.Interval.High)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("record metric value: %w", err)
+	}
+	return recorded, nil
 }

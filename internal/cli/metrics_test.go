@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"encoding/csv"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lodestar-cx/lodestar/internal/feedback"
+	"github.com/lodestar-cx/lodestar/internal/metrics"
+	"github.com/lodestar-cx/lodestar/internal/store"
+	"github.com/lodestar-cx/lodestar/internal/store/storetest"
+)
+
+func TestMetricsCommands(t *testing.T) {
+	for _, d := range storetest.Drivers(t) {
+		t.Run(d, func(t *testing.T) {
+			r := buildRoadmap(t, d)
+			// Two weeks of NPS answers by plan: pro all promoters (NPS 100), free half promoters
+			// and half detractors (NPS 0); 50 in all.
+			var items []feedback.Item
+			for i := range 60 {
+				plan, s := "pro", 10.0
+				if i%2 == 1 {
+					plan, s = "free", float64(i%4*3) // 3 or 9
+				}
+				it := feedback.Item{SourceKind: feedback.Survey, Source: "survey", ExternalID: fmt.Sprint("r", i),
+					At: time.Date(2026, 3, 2+i%14, 12, 0, 0, 0, time.UTC), Question: feedback.NPS, Score: &s,
+					Attributes: map[string]string{"plan": plan}}
+				it.Normalize()
+				items = append(items, it)
+			}
+			if _, err := r.st.WriteFeedback(t.Context(), r.ws, &store.Batch{Items: items}); err != nil {
+				t.Fatal(err)
+			}
+			span := []string{"--since", "2026-03-02", "--until", "2026-03-16"}
+			out := r.ok(t, []string{"NPS", "counted from aggregates", "SEGMENT BUCKET VALUE LOW HIGH N",
+				"all 2026-03-02..2026-03-15 50 ", "all 2026-W10", "all 2026-W11", "pro 2026-03-02..2026-03-15 100 ", "free 2026-03-02..2026-03-15 0 "},
+				append([]string{"metrics", "nps", "--by", "plan", "--every", "week"}, span...)...)
+			if !strings.Contains(out, "too few") {
+				t.Errorf("weekly values of 30 answers or fewer are not marked too few:\n%s", out)
+			}
+
+			// CSV: a header, then one row per value, parseable.
+			out = r.ok(t, nil, append([]string{"metrics", "nps", "--every", "none", "--format", "csv", "--filter", "plan:free"}, span...)...)
+			recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+			if err != nil || len(recs) != 2 || recs[0][2] != "value" || recs[1][2] != "0" || recs[1][5] != "30" {
+				t.Errorf("csv = %q, %v; want a header and the free plan's NPS 0 over 30", recs, err)
+			}
+
+			// JSON is the API's result.
+			var res metrics.Result
+			decode(t, r.ok(t, nil, append([]string{"metrics", "nps", "--format", "json", "--every", "day"}, span...)...), &res)
+			if res.Total.N != 60 || len(res.Points) != 14 {
+				t.Errorf("json: n %d over %d points, want 60 over 14 days", res.Total.N, len(res.Points))
+			}
+
+			// The aggregates check out, are rebuilt, and still check out.
+			r.ok(t, []string{"all as a recomputation gives them"}, "metrics", "check")
+			r.ok(t, []string{"rebuilt", "aggregate cells"}, "metrics", "rebuild")
+			r.ok(t, []string{"all as a recomputation gives them"}, "metrics", "check")
+
+			// Mistakes are named.
+			for _, c := range []struct {
+				args []string
+				want string
+			}{
+				{[]string{"metrics", "csat", "--variant", "net_easy"}, "variant"},
+				{[]string{"metrics", "nps", "--filter", "plan"}, "--filter"},
+				{[]string{"metrics", "nps", "--format", "xml"}, "--format"},
+				{[]string{"metrics", "nps", "--since", "soon"}, "since"},
+			} {
+				code, _, errs := r.run(t, c.args...)
+				if code != 2 || !strings.Contains(errs, c.want) {
+					t.Errorf("lodestar %s = exit %d, %q; want exit 2 naming %s", strings.Join(c.args, " "), code, errs, c.want)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,205 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lodestar-cx/lodestar/internal/apitest"
+	"github.com/lodestar-cx/lodestar/internal/goals"
+	"github.com/lodestar-cx/lodestar/internal/httpapi"
+	"github.com/lodestar-cx/lodestar/internal/metrics"
+	"github.com/lodestar-cx/lodestar/internal/store/storetest"
+)
+
+// npsFile is a survey export: 18 promoters, 11 passives and 2 detractors, and one respondent
+// who answered only the comment question. NPS counts the 31 who answered it.
+func npsFile() string {
+	var b strings.Builder
+	b.WriteString("response_id,submitted_at,customer_id,nps,comment\n")
+	row := 0
+	add := func(n int, score string) {
+		for range n {
+			row++
+			fmt.Fprintf(&b, "r%d,2026-03-%02dT10:00:00Z,c%d,%s,fine\n", row, 1+row%14, row, score)
+		}
+	}
+	add(9, "10")
+	add(9, "9")
+	add(6, "8")
+	add(5, "7")
+	add(1, "6")
+	add(1, "0")
+	add(1, "") // no NPS answer
+	return b.String()
+}
+
+func TestMetricsThroughTheAPI(t *testing.T) {
+	for _, d := range storetest.Drivers(t) {
+		t.Run(d, func(t *testing.T) {
+			clock := storetest.NewClock(time.Date(2026, 3, 31, 12, 0, 0, 0, time.UTC))
+			env := apitest.Start(t, d, apitest.Options{Now: clock.Now})
+			base := fmt.Sprintf("/api/v1/workspaces/%d", env.Workspace.ID)
+			saveSurveyMapping(t, env, "survey")
+			get := func(path string, v any) {
+				t.Helper()
+				r := env.Do(t, http.MethodGet, base+path, nil)
+				if r.Status != http.StatusOK {
+					t.Fatalf("GET %s = %d %s", path, r.Status, r.Body)
+				}
+				r.JSON(t, v)
+			}
+
+			// The file's NPS is 51.6 over 31 answers, not 50 over 32.
+			r := env.Do(t, http.MethodPost, base+"/imports?format=csv&mapping=survey", npsFile(), uploadHeaders...)
+			if r.Status != http.StatusAccepted {
+				t.Fatalf("import = %d %s", r.Status, r.Body)
+			}
+			var started struct{ ID int64 }
+			r.JSON(t, &started)
+			if im := awaitImport(t, env, started.ID); im.Inserted == 0 {
+				t.Fatalf("import wrote nothing: %+v", im)
+			}
+			var res metrics.Result
+			get("/metric-values?kind=nps&from=2026-03-01&to=2026-04-01&every=", &res)
+			if math.Abs(res.Total.Value-51.6129) > 1e-4 || res.Total.N != 31 || res.Source != metrics.FromAggregates {
+				t.Fatalf("NPS of the file = %v over %d (from %s), want 51.6129 over 31 from the aggregates", res.Total.Value, res.Total.N, res.Source)
+			}
+			if res.Total.Interval.Low >= 51.6 || res.Total.Interval.High <= 51.6 {
+				t.Errorf("interval %+v does not hold the value", res.Total.Interval)
+			}
+
+			// A release, then a week of detractors: the drop is significant and comes with the release.
+			if r := env.Do(t, http.MethodPost, base+"/annotations", map[string]any{"day": "2026-03-16", "kind": "release", "title": "New pricing page"}); r.Status != http.StatusCreated {
+				t.Fatalf("annotation = %d %s", r.Status, r.Body)
+			}
+			var items []map[string]any
+			for i := range 40 {
+				items = append(items, map[string]any{"source_kind": "survey", "source": "webhook", "external_id": fmt.Sprint("w", i),
+					"at": fmt.Sprintf("2026-03-%02dT09:00:00Z", 16+i%6), "question": "nps", "score": i % 4, "attributes": map[string]string{"plan": "pro"}})
+			}
+			if r := env.Do(t, http.MethodPost, base+"/feedback", map[string]any{"items": items}); r.Status != http.StatusOK {
+				t.Fatalf("post feedback = %d %s", r.Status, r.Body)
+			}
+			get("/metric-values?kind=nps&from=2026-03-02&to=2026-03-23&every=week", &res)
+			if len(res.Points) != 3 {
+				t.Fatalf("weekly points = %+v, want 3", res.Points)
+			}
+			drop := res.Points[2].Change
+			if drop == nil || !drop.Significant || drop.Difference >= 0 || len(drop.Annotations) != 1 || drop.Annotations[0].Title != "New pricing page" {
+				t.Errorf("the week of the release: change %+v, want a significant drop with the release", drop)
+			}
+
+			// By plan: the webhook's answers are pro, the file's have no plan.
+			get("/metric-values?kind=nps&from=2026-03-01&to=2026-04-01&every=&by=plan", &res)
+			if len(res.Segments) != 2 || res.Segments[0].Value != "pro" || res.Segments[0].Total.N != 40 || res.Segments[1].Value != "" {
+				t.Errorf("segments = %+v, want pro (40) then none", res.Segments)
+			}
+
+			// Two periods compared.
+			var cmp metrics.Comparison
+			get("/metric-comparisons?kind=nps&from=2026-03-16&to=2026-03-23&b_from=2026-03-01&b_to=2026-03-16", &cmp)
+			if !cmp.Test.Significant || cmp.Test.Difference >= 0 || cmp.Test.Method != "adjusted-wald-z" || cmp.A.N != 40 || cmp.B.N != 31 {
+				t.Errorf("comparison of the two halves = %+v, want a significant drop by adjusted Wald", cmp.Test)
+			}
+
+			// A key result bound to a saved metric takes its value at once, with n and interval.
+			var def metrics.Definition
+			if r := env.Do(t, http.MethodPost, base+"/metrics", map[string]any{"name": "NPS, 30 days", "kind": "nps", "window_days": 30}); r.Status != http.StatusCreated {
+				t.Fatalf("create metric = %d %s", r.Status, r.Body)
+			} else {
+				r.JSON(t, &def)
+			}
+			kr := bindKeyResult(t, env, def.ID)
+			get(fmt.Sprintf("/metrics/%d/values?every=", def.ID), &res)
+			if kr.Current != res.Total.Value || kr.Source != goals.Metric {
+				t.Fatalf("bound key result's value = %v, want the metric's %v", kr.Current, res.Total.Value)
+			}
+			var hist httpapi.List[goals.Value]
+			get(fmt.Sprintf("/key-results/%d/values", kr.ID), &hist)
+			last := hist.Items[len(hist.Items)-1]
+			if last.Source != "metric" || last.N == nil || *last.N != int64(res.Total.N) || last.Interval == nil || last.Interval.Low != res.Total.Interval.Low {
+				t.Errorf("last history value = %+v, want the metric's with n %d and its interval", last, res.Total.N)
+			}
+			// New answers move it, in the same request.
+			more := []map[string]any{}
+			for i := range 30 {
+				more = append(more, map[string]any{"source_kind": "survey", "source": "webhook", "external_id": fmt.Sprint("x", i),
+					"at": "2026-03-30T09:00:00Z", "question": "nps", "score": 10})
+			}
+			if r := env.Do(t, http.MethodPost, base+"/feedback", map[string]any{"items": more}); r.Status != http.StatusOK {
+				t.Fatalf("post feedback = %d %s", r.Status, r.Body)
+			}
+			var after goals.KeyResult
+			get(fmt.Sprintf("/key-results/%d", kr.ID), &after)
+			if after.Current <= kr.Current {
+				t.Errorf("after 30 promoters the key result is at %v, was %v", after.Current, kr.Current)
+			}
+			var before metrics.Result
+			get(fmt.Sprintf("/metrics/%d/values?every=", def.ID), &before)
+			if before.Total.N != res.Total.N+30 {
+				t.Errorf("after 30 more answers n = %d, want %d", before.Total.N, res.Total.N+30)
+			}
+			// Excluding an answer by hand changes the value too.
+			var list httpapi.List[map[string]any]
+			get("/feedback?source=webhook&limit=1", &list)
+			id := int64(list.Items[0]["id"].(float64))
+			if r := env.Do(t, http.MethodPatch, fmt.Sprintf("%s/feedback/%d", base, id), map[string]any{"excluded": true}, "If-Match", `"v1"`); r.Status != http.StatusOK {
+				t.Fatalf("exclude = %d %s", r.Status, r.Body)
+			}
+			var fewer metrics.Result
+			get(fmt.Sprintf("/metrics/%d/values?every=", def.ID), &fewer)
+			if fewer.Total.N != before.Total.N-1 {
+				t.Errorf("after excluding one answer n = %d, want %d", fewer.Total.N, before.Total.N-1)
+			}
+			// A metric with key results bound to it cannot be deleted.
+			if r := env.Do(t, http.MethodDelete, fmt.Sprintf("%s/metrics/%d", base, def.ID), nil, "If-Match", `"v1"`); r.Status != http.StatusConflict {
+				t.Errorf("delete a bound metric = %d %s, want 409", r.Status, r.Body)
+			}
+
+			// Bad parameters are named.
+			for _, c := range []struct{ query, param string }{
+				{"kind=karma", "kind"},
+				{"kind=csat&variant=agree", "variant"},
+				{"kind=nps&filter=plan", "filter"},
+				{"kind=nps&from=yesterday", "from"},
+				{"kind=nps&every=fortnight", "every"},
+				{"kind=nps&from=2026-03-10&to=2026-03-01", "to"},
+			} {
+				r := env.Do(t, http.MethodGet, base+"/metric-values?"+c.query, nil)
+				var p httpapi.Problem
+				r.JSON(t, &p)
+				if r.Status != http.StatusBadRequest || len(p.Errors) == 0 || p.Errors[0].Field != c.param {
+					t.Errorf("GET metric-values?%s = %d %+v, want 400 naming %s", c.query, r.Status, p.Errors, c.param)
+				}
+			}
+			if r := env.Do(t, http.MethodPost, base+"/metrics", map[string]any{"name": "x", "kind": "nps", "variant": "mean"}); r.Status != http.StatusUnprocessableEntity {
+				t.Errorf("a mean NPS = %d, want 422", r.Status)
+			}
+		})
+	}
+}
+
+// bindKeyResult creates a goal and a key result bound to metric id.
+func bindKeyResult(t *testing.T, env *apitest.Env, metricID int64) goals.KeyResult {
+	t.Helper()
+	ws := env.Workspace.ID
+	var vision goals.Goal
+	if r := env.Do(t, http.MethodPost, fmt.Sprintf("/api/v1/workspaces/%d/goals", ws), map[string]any{"title": "Customers love us"}); r.Status != http.StatusCreated {
+		t.Fatalf("create goal = %d %s", r.Status, r.Body)
+	} else {
+		r.JSON(t, &vision)
+	}
+	r := env.Do(t, http.MethodPost, fmt.Sprintf("/api/v1/workspaces/%d/goals/%d/key-results", ws, vision.ID), map[string]any{
+		"title": "NPS above 50", "kind": "increase", "baseline": 30, "target": 50, "current": 30, "unit": "NPS",
+		"start_date": "2026-03-01", "due_date": "2026-06-30", "source": "metric", "metric_id": metricID})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("create bound key result = %d %s", r.Status, r.Body)
+	}
+	var k goals.KeyResult
+	r.JSON(t, &k)
+	return k
+}
