@@ -272,14 +272,32 @@ func scanContrib(scan func(...any) error) (feedback.Item, error) {
 }
 
 // itemsBefore reads what the items of a batch that exist already hold, by (source, external
-// id), for the aggregates' "before".
+// id), for the aggregates' "before". On PostgreSQL the keys go in as two arrays, each looked
+// up through the unique index: an IN list lets the planner, with statistics that lag behind a
+// growing table, scan every item of the source instead, which made imports quadratic.
 func (s *Store) itemsBefore(ctx context.Context, r runner, ws int64, items []feedback.Item) ([]feedback.Item, error) {
+	var out []feedback.Item
+	collect := func(scan func(...any) error) error {
+		it, err := scanContrib(scan)
+		out = append(out, it)
+		return err
+	}
+	if s.driver == config.DriverPostgres {
+		sources, ids := make([]string, len(items)), make([]string, len(items))
+		for i, it := range items {
+			sources[i], ids[i] = it.Source, it.ExternalID
+		}
+		err := r.each(ctx, `SELECT f.* FROM unnest($2::text[], $3::text[]) AS k (source, external_id)
+			CROSS JOIN LATERAL (SELECT `+contribColumns+` FROM feedback_items
+				WHERE workspace_id = $1 AND source = k.source AND external_id = k.external_id) f`,
+			[]any{ws, sources, ids}, collect)
+		return out, err
+	}
 	bySource := map[string][]string{}
 	for _, it := range items {
 		bySource[it.Source] = append(bySource[it.Source], it.ExternalID)
 	}
-	var out []feedback.Item
-	per := 200
+	const per = 200
 	for _, source := range slices.Sorted(maps.Keys(bySource)) {
 		ids := bySource[source]
 		for start := 0; start < len(ids); start += per {
@@ -295,12 +313,7 @@ func (s *Store) itemsBefore(ctx context.Context, r runner, ws int64, items []fee
 				args = append(args, id)
 			}
 			q.WriteString(")")
-			err := r.each(ctx, s.bulk(q.String()), args, func(scan func(...any) error) error {
-				it, err := scanContrib(scan)
-				out = append(out, it)
-				return err
-			})
-			if err != nil {
+			if err := r.each(ctx, s.bulk(q.String()), args, collect); err != nil {
 				return nil, err
 			}
 		}
