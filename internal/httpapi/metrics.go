@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/lodestar-cx/lodestar/internal/auth"
@@ -58,6 +59,27 @@ func (a *API) metricRoutes() []*Route {
 			Summary: "The value, series and breakdown of a metric given in the query rather than saved", Query: adhoc}, a.queryMetric),
 		op(Route{ID: "compareMetric", Method: http.MethodGet, Path: ws + "/metric-comparisons", Tag: tag, Perm: auth.PermView,
 			Summary: "Compare a metric between two periods or two segments, with the test that says whether the difference is real", Query: compare}, a.compareMetric),
+		op(Route{ID: "customerMetrics", Method: http.MethodGet, Path: ws + "/customer-metrics", Tag: tag, Perm: auth.PermView,
+			Summary: "Retention, churn, revenue per customer and lifetime value by period, from customer events, with intervals; by segment when asked",
+			Query: []QueryParam{
+				{Name: "from", Description: "The first day; defaults to a year before to.", Format: "date"},
+				{Name: "to", Description: "The day after the last day; defaults to tomorrow.", Format: "date"},
+				{Name: "every", Description: "day, week, month (default) or quarter."},
+				{Name: "by", Description: "plan, region or a customer attribute, to break the metrics down by."},
+				{Name: "margin", Description: "The gross margin CLV counts, as a fraction; defaults to 1."},
+			}}, a.customerMetrics),
+		op(Route{ID: "customerCohorts", Method: http.MethodGet, Path: ws + "/customer-cohorts", Tag: tag, Perm: auth.PermView,
+			Summary: "Retention curves of the monthly sign-up cohorts", Query: []QueryParam{
+				{Name: "from", Description: "The first sign-up day counted; defaults to a year before to.", Format: "date"},
+				{Name: "to", Description: "The day after the last sign-up day counted; defaults to tomorrow.", Format: "date"},
+			}}, a.customerCohorts),
+		op(Route{ID: "journeyFunnel", Method: http.MethodGet, Path: ws + "/journeys/{journey}/funnel", Tag: tag, Perm: auth.PermView,
+			Summary: "How many of the customers who signed up in a span reached each of the journey's milestones within a window, and how fast",
+			Query: []QueryParam{
+				{Name: "from", Description: "The first sign-up day counted; defaults to 90 days before to.", Format: "date"},
+				{Name: "to", Description: "The day after the last sign-up day counted; defaults to tomorrow.", Format: "date"},
+				{Name: "window_days", Description: "Days after sign-up in which a milestone counts; defaults to 30."},
+			}}, a.journeyFunnel),
 		op(Route{ID: "getMetricLayout", Method: http.MethodGet, Path: ws + "/metric-layout", Tag: tag, Perm: auth.PermView,
 			Summary: "The workspace's time zone and the dimensions its aggregates keep apart"}, a.getLayout),
 		op(Route{ID: "setMetricLayout", Method: http.MethodPut, Path: ws + "/metric-layout", Tag: tag, Perm: auth.PermManage,
@@ -354,4 +376,95 @@ func (a *API) deleteFeedback(r *Request, _ Empty) (Empty, error) {
 	}
 	a.refreshKeyResults(r.Context(), r.Workspace)
 	return Empty{}, nil
+}
+
+// days reads from and to, with to defaulting to tomorrow in the workspace's time zone and from
+// to back days before it.
+func (a *API) days(r *Request, back int) (from, to civil.Date, err error) {
+	layout, err := a.store.MetricLayout(r.Context(), r.Workspace)
+	if err != nil {
+		return from, to, err
+	}
+	v := r.URL.Query()
+	if to, err = dateParam(v.Get("to"), "to"); err != nil {
+		return from, to, err
+	}
+	if to.IsZero() {
+		to = layout.Day(a.now()).AddDays(1)
+	}
+	if from, err = dateParam(v.Get("from"), "from"); err != nil {
+		return from, to, err
+	}
+	if from.IsZero() {
+		from = to.AddDays(-back)
+	}
+	if !from.Before(to) {
+		return from, to, fieldError(http.StatusBadRequest, "invalid-parameter", "to", "to must be after from.")
+	}
+	return from, to, nil
+}
+
+func (a *API) customerMetrics(r *Request, _ Empty) (metrics.CustomerResult, error) {
+	from, to, err := a.days(r, 365)
+	if err != nil {
+		return metrics.CustomerResult{}, err
+	}
+	v := r.URL.Query()
+	q := metrics.CustomerQuery{From: from, To: to, Every: metrics.Bucket(v.Get("every")), By: v.Get("by")}
+	if m := v.Get("margin"); m != "" {
+		if q.Margin, err = strconv.ParseFloat(m, 64); err != nil {
+			return metrics.CustomerResult{}, fieldError(http.StatusBadRequest, "invalid-parameter", "margin", "margin must be a number such as 0.8.")
+		}
+	}
+	if err := q.Validate(); err != nil {
+		return metrics.CustomerResult{}, paramError(err)
+	}
+	return metrics.RunCustomers(r.Context(), a.store, r.Workspace, q)
+}
+
+// Cohorts answers customerCohorts.
+type Cohorts struct {
+	Cohorts []metrics.Cohort `json:"cohorts"`
+}
+
+func (a *API) customerCohorts(r *Request, _ Empty) (Cohorts, error) {
+	from, to, err := a.days(r, 365)
+	if err != nil {
+		return Cohorts{}, err
+	}
+	layout, err := a.store.MetricLayout(r.Context(), r.Workspace)
+	if err != nil {
+		return Cohorts{}, err
+	}
+	ls, err := a.store.CustomerLifecycles(r.Context(), r.Workspace, "")
+	if err != nil {
+		return Cohorts{}, err
+	}
+	return Cohorts{Cohorts: metrics.Cohorts(ls, from, to, a.now(), layout.Location)}, nil
+}
+
+func (a *API) journeyFunnel(r *Request, _ Empty) (metrics.Funnel, error) {
+	id, err := r.PathID("journey")
+	if err != nil {
+		return metrics.Funnel{}, err
+	}
+	m, err := a.store.JourneyMap(r.Context(), r.Workspace, id)
+	if err != nil {
+		return metrics.Funnel{}, err
+	}
+	from, to, err := a.days(r, 90)
+	if err != nil {
+		return metrics.Funnel{}, err
+	}
+	window := 30
+	if w := r.URL.Query().Get("window_days"); w != "" {
+		if window, err = strconv.Atoi(w); err != nil || window < 1 || window > 3660 {
+			return metrics.Funnel{}, fieldError(http.StatusBadRequest, "invalid-parameter", "window_days", "window_days must be 1 to 3660.")
+		}
+	}
+	f, err := metrics.JourneyFunnel(r.Context(), a.store, r.Workspace, m, from, to, window)
+	if errors.Is(err, metrics.ErrNoMilestones) {
+		return f, fieldError(http.StatusUnprocessableEntity, "invalid-field", "journey", "the journey has no milestones: give a touchpoint an event name first.")
+	}
+	return f, err
 }

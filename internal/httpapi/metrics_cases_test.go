@@ -5,6 +5,7 @@ import (
 
 	"github.com/lodestar-cx/lodestar/internal/audit"
 	"github.com/lodestar-cx/lodestar/internal/civil"
+	"github.com/lodestar-cx/lodestar/internal/journey"
 	"github.com/lodestar-cx/lodestar/internal/metrics"
 )
 
@@ -29,6 +30,17 @@ func (w *world) annotation(ws int64) metrics.Annotation {
 		w.t.Fatal(err)
 	}
 	return a
+}
+
+// milestoneJourney makes a journey in the workspace with a milestone, form_created.
+func (w *world) milestoneJourney(ws int64) int64 {
+	w.t.Helper()
+	m := w.journey(ws)
+	if _, err := w.env.Store.CreateTouchpoint(w.t.Context(), audit.System, ws, m.ID,
+		journey.TouchpointInput{StageID: m.Stages[2].ID, Name: "First form", Channel: journey.ChannelInApp, EventName: "form_created"}); err != nil {
+		w.t.Fatal(err)
+	}
+	return m.ID
 }
 
 // metricCases are the isolation matrix cases of metrics, their layout, annotations, and the
@@ -64,6 +76,15 @@ var metricCases = map[string]request{
 	},
 	"GET /api/v1/workspaces/{workspace}/metric-comparisons": func(w *world, p *principal, tg target) (string, any, []string) {
 		return wsPath(tg, "/metric-comparisons?kind=nps&from=2026-03-01&to=2026-04-01&b_from=2026-02-01&b_to=2026-03-01"), nil, nil
+	},
+	"GET /api/v1/workspaces/{workspace}/customer-metrics": func(w *world, p *principal, tg target) (string, any, []string) {
+		return wsPath(tg, "/customer-metrics?from=2026-01-01&to=2026-04-01&by=plan&margin=0.8"), nil, nil
+	},
+	"GET /api/v1/workspaces/{workspace}/customer-cohorts": func(w *world, p *principal, tg target) (string, any, []string) {
+		return wsPath(tg, "/customer-cohorts?from=2026-01-01&to=2026-04-01"), nil, nil
+	},
+	"GET /api/v1/workspaces/{workspace}/journeys/{journey}/funnel": func(w *world, p *principal, tg target) (string, any, []string) {
+		return wsPath(tg, fmt.Sprintf("/journeys/%d/funnel?from=2026-01-01&to=2026-04-01&window_days=14", w.milestoneJourney(tg.objWS))), nil, nil
 	},
 	"GET /api/v1/workspaces/{workspace}/metric-layout": func(w *world, p *principal, tg target) (string, any, []string) {
 		return wsPath(tg, "/metric-layout"), nil, nil

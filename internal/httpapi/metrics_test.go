@@ -203,3 +203,84 @@ func bindKeyResult(t *testing.T, env *apitest.Env, metricID int64) goals.KeyResu
 	r.JSON(t, &k)
 	return k
 }
+
+func TestCustomerMetricsThroughTheAPI(t *testing.T) {
+	for _, d := range storetest.Drivers(t) {
+		t.Run(d, func(t *testing.T) {
+			clock := storetest.NewClock(time.Date(2026, 4, 15, 12, 0, 0, 0, time.UTC))
+			env := apitest.Start(t, d, apitest.Options{Now: clock.Now})
+			base := fmt.Sprintf("/api/v1/workspaces/%d", env.Workspace.ID)
+			post := func(path string, body any) {
+				t.Helper()
+				if r := env.Do(t, http.MethodPost, base+path, body); r.Status/100 != 2 {
+					t.Fatalf("POST %s = %d %s", path, r.Status, r.Body)
+				}
+			}
+			// Ten pro customers from January (two leave in February), and in February four free
+			// ones who sign up through events only; February's revenue is 2,000.
+			var customers []map[string]any
+			for i := range 10 {
+				customers = append(customers, map[string]any{"external_id": fmt.Sprint("p", i), "plan": "pro",
+					"signup_at": fmt.Sprintf("2026-01-%02dT10:00:00Z", 5+i)})
+			}
+			post("/customers", map[string]any{"customers": customers})
+			events := []map[string]any{
+				{"customer_external_id": "p0", "name": "churned", "at": "2026-02-10T10:00:00Z"},
+				{"customer_external_id": "p1", "name": "churned", "at": "2026-02-11T10:00:00Z"},
+				{"customer_external_id": "p2", "name": "renewed", "at": "2026-02-01T10:00:00Z", "value": 2000},
+			}
+			for i := range 4 {
+				id := fmt.Sprint("f", i)
+				events = append(events, map[string]any{"customer_external_id": id, "name": "signed_up", "at": fmt.Sprintf("2026-02-%02dT09:00:00Z", 2+i)})
+				if i < 3 {
+					events = append(events, map[string]any{"customer_external_id": id, "name": "form_created", "at": fmt.Sprintf("2026-02-%02dT12:00:00Z", 2+i)})
+				}
+				if i < 1 {
+					events = append(events, map[string]any{"customer_external_id": id, "name": "form_published", "at": fmt.Sprintf("2026-02-%02dT18:00:00Z", 2+i)})
+				}
+			}
+			post("/customer-events", map[string]any{"events": events})
+
+			var res metrics.CustomerResult
+			r := env.Do(t, http.MethodGet, base+"/customer-metrics?from=2026-02-01&to=2026-03-01&every=month&margin=0.5&by=plan", nil)
+			if r.Status != http.StatusOK {
+				t.Fatalf("customer metrics = %d %s", r.Status, r.Body)
+			}
+			r.JSON(t, &res)
+			feb := res.Periods[0]
+			// S 10, N 4, lost 2, E 12: retention (12 − 4)/10 = 80%, churn 20%, ARPC 200, CLV 200 × 0.5 / 0.2 = 500.
+			if len(res.Periods) != 1 || feb.AtStart != 10 || feb.New != 4 || feb.Lost != 2 || feb.AtEnd != 12 ||
+				feb.Retention.Value != 80 || feb.Churn.Value != 20 || feb.ARPC != 200 || feb.CLV == nil || *feb.CLV != 500 {
+				t.Errorf("February = %+v, want S 10, N 4, lost 2, E 12, retention 80, churn 20, ARPC 200, CLV 500", feb)
+			}
+			if len(res.Segments) != 2 || res.Segments[0].Value != "" || res.Segments[1].Value != "pro" || res.Segments[1].Periods[0].Lost != 2 {
+				t.Errorf("segments = %+v, want the event-only customers (no plan) and pro with its 2 lost", res.Segments)
+			}
+
+			// The journey's milestones: 3 of the 4 February sign-ups created a form, 1 published it.
+			var m struct {
+				ID     int64 `json:"id"`
+				Stages []struct {
+					ID int64 `json:"id"`
+				} `json:"stages"`
+			}
+			r = env.Do(t, http.MethodPost, base+"/journeys", map[string]any{"name": "Form builder"})
+			if r.Status != http.StatusCreated {
+				t.Fatalf("journey = %d %s", r.Status, r.Body)
+			}
+			r.JSON(t, &m)
+			for i, ev := range []string{"form_created", "form_published"} {
+				post(fmt.Sprintf("/journeys/%d/touchpoints", m.ID), map[string]any{"stage_id": m.Stages[2+i].ID, "name": ev, "channel": "in_app", "event_name": ev})
+			}
+			var f metrics.Funnel
+			r = env.Do(t, http.MethodGet, fmt.Sprintf("%s/journeys/%d/funnel?from=2026-02-01&to=2026-03-01&window_days=7", base, m.ID), nil)
+			if r.Status != http.StatusOK {
+				t.Fatalf("funnel = %d %s", r.Status, r.Body)
+			}
+			r.JSON(t, &f)
+			if f.Started != 4 || len(f.Steps) != 2 || f.Steps[0].Reached != 3 || f.Steps[1].Reached != 1 || *f.Steps[0].MedianSeconds != 3*3600 {
+				t.Errorf("funnel = %+v, want 4 started, 3 created a form (median 3 h), 1 published", f)
+			}
+		})
+	}
+}
