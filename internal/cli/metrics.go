@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -49,7 +50,7 @@ func metricsCommand() *command {
 	for _, k := range metrics.Kinds {
 		subs = append(subs, metricValueCommand(k))
 	}
-	subs = append(subs,
+	subs = append(subs, customersCommand(), cohortsCommand(), funnelCommand(),
 		roadmapCommand("rebuild", "recompute the workspace's metric aggregates from its feedback", nil,
 			func(ctx context.Context, e *env, st *store.Store, ws int64) error {
 				started := time.Now()
@@ -221,3 +222,174 @@ func writeResultCSV(w io.Writer, res metrics.Result) error {
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// spanFlags registers --since, --until and --days, and resolves them against the workspace's
+// today: until defaults to tomorrow, since to days before until.
+type spanFlags struct {
+	since, until dateFlag
+	days         int
+}
+
+func (f *spanFlags) register(fs *flag.FlagSet, days int) {
+	fs.Var(&f.since, "since", "the first `day` counted (default: --days before --until)")
+	fs.Var(&f.until, "until", "the `day` after the last one counted (default: tomorrow)")
+	fs.IntVar(&f.days, "days", days, "how many days to count when --since is not given")
+}
+
+func (f *spanFlags) resolve(ctx context.Context, st *store.Store, ws int64) (from, to civil.Date, err error) {
+	layout, err := st.MetricLayout(ctx, ws)
+	if err != nil {
+		return from, to, err
+	}
+	from, to = f.since.d, f.until.d
+	if to.IsZero() {
+		to = layout.Day(time.Now()).AddDays(1)
+	}
+	if from.IsZero() {
+		from = to.AddDays(-f.days)
+	}
+	if !from.Before(to) {
+		return from, to, &usageError{msg: "--since must be before --until"}
+	}
+	return from, to, nil
+}
+
+func customersCommand() *command {
+	var span spanFlags
+	var every, by, format string
+	var margin float64
+	return roadmapCommand("customers", "retention, churn, revenue per customer and CLV by period, from customer events",
+		func(fs *flag.FlagSet) {
+			span.register(fs, 365)
+			fs.StringVar(&every, "every", "month", "the `bucket` of each period: day, week, month or quarter")
+			fs.StringVar(&by, "by", "", "plan, region or a customer attribute to break the metrics down by")
+			fs.Float64Var(&margin, "margin", 1, "the gross margin CLV counts, as a fraction")
+			fs.StringVar(&format, "format", "table", "table or json")
+		},
+		func(ctx context.Context, e *env, st *store.Store, ws int64) error {
+			from, to, err := span.resolve(ctx, st, ws)
+			if err != nil {
+				return err
+			}
+			q := metrics.CustomerQuery{From: from, To: to, Every: metrics.Bucket(every), By: by, Margin: margin}
+			if err := q.Validate(); err != nil {
+				return &usageError{msg: err.Error()}
+			}
+			res, err := metrics.RunCustomers(ctx, st, ws, q)
+			if err != nil {
+				return err
+			}
+			switch format {
+			case "json":
+				return writeJSON(e.stdout, res)
+			case "table":
+			default:
+				return &usageError{msg: fmt.Sprintf("--format %q: want table or json", format)}
+			}
+			segments := append([]metrics.CustomerSegment{{Value: "all", Periods: res.Periods}}, res.Segments...)
+			return table(e.stdout, "SEGMENT\tPERIOD\tAT START\tNEW\tLOST\tAT END\tRETENTION %\tCHURN %\tCHURN 95% CI\tREVENUE\tARPC\tCLV", func(tw io.Writer) {
+				for _, s := range segments {
+					name := s.Value
+					if name == "" {
+						name = "(none)"
+					}
+					for _, p := range s.Periods {
+						clv := "-"
+						if p.CLV != nil {
+							clv = num(*p.CLV)
+						}
+						fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s–%s\t%s\t%s\t%s\n", name, p.Label, p.AtStart, p.New, p.Lost, p.AtEnd,
+							num(p.Retention.Value), num(p.Churn.Value), num(p.Churn.Interval.Low), num(p.Churn.Interval.High), num(p.Revenue), num(p.ARPC), clv)
+					}
+				}
+			})
+		})
+}
+
+func cohortsCommand() *command {
+	var span spanFlags
+	var asJSON bool
+	return roadmapCommand("cohorts", "retention curves of the monthly sign-up cohorts: the % still customers at the end of each month after sign-up",
+		func(fs *flag.FlagSet) {
+			span.register(fs, 365)
+			jsonFlag(fs, &asJSON)
+		},
+		func(ctx context.Context, e *env, st *store.Store, ws int64) error {
+			from, to, err := span.resolve(ctx, st, ws)
+			if err != nil {
+				return err
+			}
+			layout, err := st.MetricLayout(ctx, ws)
+			if err != nil {
+				return err
+			}
+			ls, err := st.CustomerLifecycles(ctx, ws, "")
+			if err != nil {
+				return err
+			}
+			cs := metrics.Cohorts(ls, from, to, time.Now(), layout.Location)
+			if asJSON {
+				return writeJSON(e.stdout, jsonList(cs))
+			}
+			return table(e.stdout, "COHORT\tSIZE\tRETAINED % BY MONTH (0, 1, 2, …)", func(tw io.Writer) {
+				for _, c := range cs {
+					vals := make([]string, len(c.Retained))
+					for i, r := range c.Retained {
+						vals[i] = num(math.Round(r.Value*10) / 10)
+					}
+					fmt.Fprintf(tw, "%s\t%d\t%s\n", c.Month, c.Size, orDash(strings.Join(vals, " ")))
+				}
+			})
+		})
+}
+
+func funnelCommand() *command {
+	var span spanFlags
+	var journeyID int64
+	var window int
+	var asJSON bool
+	return roadmapCommand("funnel", "how many of the customers who signed up reached each milestone of a journey, and how fast",
+		func(fs *flag.FlagSet) {
+			fs.Int64Var(&journeyID, "journey", 0, "the journey `id`")
+			span.register(fs, 90)
+			fs.IntVar(&window, "window-days", 30, "days after sign-up in which a milestone counts")
+			jsonFlag(fs, &asJSON)
+		},
+		func(ctx context.Context, e *env, st *store.Store, ws int64) error {
+			if journeyID <= 0 {
+				return &usageError{msg: "--journey is required: the journey id"}
+			}
+			if window < 1 {
+				return &usageError{msg: "--window-days must be at least 1"}
+			}
+			from, to, err := span.resolve(ctx, st, ws)
+			if err != nil {
+				return err
+			}
+			m, err := st.JourneyMap(ctx, ws, journeyID)
+			if err != nil {
+				return err
+			}
+			f, err := metrics.JourneyFunnel(ctx, st, ws, m, from, to, window)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(e.stdout, f)
+			}
+			fmt.Fprintf(e.stdout, "%d customers signed up from %s to %s; milestones within %d days:\n", f.Started, from, to.AddDays(-1), window)
+			return table(e.stdout, "MILESTONE\tEVENT\tREACHED\tSHARE %\tFROM PREVIOUS %\tMEDIAN\tP90", func(tw io.Writer) {
+				for _, s := range f.Steps {
+					fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", orDash(s.Name), s.Event, s.Reached, num(s.Share.Value), num(s.FromPrevious.Value),
+						seconds(s.MedianSeconds), seconds(s.P90Seconds))
+				}
+			})
+		})
+}
+
+func seconds(s *float64) string {
+	if s == nil {
+		return "-"
+	}
+	return (time.Duration(*s) * time.Second).Round(time.Minute).String()
+}

@@ -87,12 +87,13 @@ type Sniffed struct {
 	Head     Head
 }
 
-// Sniff decodes in and reads its head without consuming it.
+// Sniff decodes in and reads its head without consuming it. An XLSX file is read whole, since
+// a zip file keeps its directory at its end.
 func Sniff(in io.Reader) (Sniffed, error) {
-	// XLSX is a zip file: its magic comes before any text decoding.
+	// A spreadsheet file's magic comes before any text decoding.
 	br := bufio.NewReaderSize(in, sniffSize)
-	if magic, _ := br.Peek(4); bytes.Equal(magic, []byte("PK\x03\x04")) {
-		return Sniffed{Reader: br, Head: Head{Container: XLSX}}, nil
+	if magic, _ := br.Peek(len(oleMagic)); bytes.HasPrefix(magic, zipMagic) || bytes.Equal(magic, oleMagic) {
+		return sniffWorkbook(br)
 	}
 	dec, enc, err := Decode(br)
 	if err != nil {

@@ -8,7 +8,8 @@ import (
 	"github.com/lodestar-cx/lodestar/internal/feedback"
 )
 
-// genericFormats are the formats of no tool in particular: any CSV file, read with a mapping.
+// genericFormats are the formats of no tool in particular: any CSV file or XLSX workbook with
+// a header row, read with a mapping.
 func genericFormats() []Format {
 	return []Format{{
 		Name:      "csv",
@@ -17,15 +18,28 @@ func genericFormats() []Format {
 		Container: CSV,
 		Detect:    func(Head) int { return 1 },
 		Open:      openGenericCSV,
-		Suggest: func(cols []Column) Mapping {
-			return Mapping{Format: "csv", Target: Feedback, Source: "csv", SourceKind: feedback.Survey,
-				ExternalID: FindColumn(cols, "id", "response id", "external id", "record id"),
-				At:         FindColumn(cols, "created at", "submitted at", "timestamp", "date", "time"),
-				Customer:   FindColumn(cols, "customer id", "customer", "user id", "account id", "email"),
-				Text:       nonEmpty(FindColumn(cols, "comment", "feedback", "text", "body", "review", "message")),
-			}
-		},
+		Suggest:   suggestGeneric("csv"),
+	}, {
+		Name:      "xlsx",
+		Title:     "Any XLSX workbook (its first sheet), with a mapping",
+		Target:    Feedback,
+		Container: XLSX,
+		Detect:    func(Head) int { return 1 },
+		Open:      NewXLSXTable,
+		Suggest:   suggestGeneric("xlsx"),
 	}}
+}
+
+// suggestGeneric proposes the mapping of a generic format, from the usual column names.
+func suggestGeneric(format string) func(cols []Column) Mapping {
+	return func(cols []Column) Mapping {
+		return Mapping{Format: format, Target: Feedback, Source: format, SourceKind: feedback.Survey,
+			ExternalID: FindColumn(cols, "id", "response id", "external id", "record id"),
+			At:         FindColumn(cols, "created at", "submitted at", "timestamp", "date", "time"),
+			Customer:   FindColumn(cols, "customer id", "customer", "user id", "account id", "email"),
+			Text:       nonEmpty(FindColumn(cols, "comment", "feedback", "text", "body", "review", "message")),
+		}
+	}
 }
 
 func nonEmpty(s ...string) []string {

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -290,6 +291,10 @@ func (b *rowBuilder) number(key string) *float64 {
 		return nil
 	}
 	f, err := parseNumber(s)
+	if errors.Is(err, errAmbiguousNumber) {
+		b.problem(key, "%q could be a thousand and more or a decimal: write it without the grouping comma, or with a decimal point", s)
+		return nil
+	}
 	if err != nil {
 		b.problem(key, "%q is not a number", s)
 		return nil
@@ -596,9 +601,18 @@ func ParseTime(s string, f TimeFormat, zone *time.Location) (time.Time, error) {
 }
 
 // parseNumber reads a number as exports write it: 9, 4.5, "4,5" (a decimal comma), " 7 ".
+// errAmbiguousNumber is a number such as 1,234 that could be read two ways.
+var errAmbiguousNumber = errors.New("ambiguous number")
+
 func parseNumber(s string) (float64, error) {
 	s = strings.TrimSpace(s)
 	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
+		// One comma is a decimal comma (4,5), unless three digits follow it: 1,234 is as
+		// likely a thousand and more written with a grouping comma, and guessing either way
+		// would silently make one of them a thousand times wrong.
+		if _, frac, _ := strings.Cut(s, ","); len(frac) == 3 && strings.Trim(frac, "0123456789") == "" {
+			return 0, errAmbiguousNumber
+		}
 		s = strings.Replace(s, ",", ".", 1)
 	}
 	f, err := strconv.ParseFloat(s, 64)

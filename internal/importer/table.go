@@ -50,7 +50,10 @@ func (r Record) Value(i int) string {
 	return r.Values[i]
 }
 
-// Table is a file read as columns and records, in order.
+// Table is a file read as columns and records, in order. A table that holds more than its
+// reader (an XLSX table keeps a large sheet in a temporary file) is also an io.Closer: it
+// releases what it holds after its last record or an error, and a reader that stops before
+// should close it.
 type Table interface {
 	// Columns lists the columns known so far. For a CSV file they are fixed by the header; a
 	// JSON reader may learn more as it reads, and appends them (never reorders).

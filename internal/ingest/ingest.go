@@ -96,6 +96,19 @@ type Plan struct {
 	first  []importer.Record
 }
 
+// closeAll closes each of its closers, returning the first error.
+type closeAll []io.Closer
+
+func (c closeAll) Close() error {
+	var first error
+	for _, x := range c {
+		if err := x.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
 // SampleSize is how many records a plan shows.
 const SampleSize = 5
 
@@ -118,7 +131,13 @@ func plan(open Opener, opts Options) (Plan, error) {
 		rc.Close()
 		return Plan{}, err
 	}
-	p := Plan{Format: f.Name, Title: f.Title, Encoding: enc, table: t, closer: rc,
+	// A table that holds resources of its own (an XLSX workbook's temporary files) is closed
+	// with the file.
+	var closer io.Closer = rc
+	if tc, ok := t.(io.Closer); ok {
+		closer = closeAll{tc, rc}
+	}
+	p := Plan{Format: f.Name, Title: f.Title, Encoding: enc, table: t, closer: closer,
 		Sample: []importer.Row{}, Problems: []feedback.Problem{}, Unmapped: []string{}}
 	if opts.Mapping != nil {
 		p.Mapping = *opts.Mapping
