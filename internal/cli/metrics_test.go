@@ -79,3 +79,32 @@ func TestMetricsCommands(t *testing.T) {
 		})
 	}
 }
+
+func TestCustomerMetricsCommands(t *testing.T) {
+	for _, d := range storetest.Drivers(t) {
+		t.Run(d, func(t *testing.T) {
+			r := buildRoadmap(t, d)
+			// Four customers who sign up in February; one creates a form within a day, one
+			// churns in March.
+			b := &store.Batch{}
+			for i := range 4 {
+				id := fmt.Sprint("c", i)
+				b.Events = append(b.Events, feedback.Event{CustomerExternalID: id, Name: feedback.EventSignedUp, At: time.Date(2026, 2, 2+i, 9, 0, 0, 0, time.UTC)})
+			}
+			b.Events = append(b.Events,
+				feedback.Event{CustomerExternalID: "c0", Name: "form_created", At: time.Date(2026, 2, 2, 15, 0, 0, 0, time.UTC)},
+				feedback.Event{CustomerExternalID: "c1", Name: feedback.EventChurned, At: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)})
+			if _, err := r.st.WriteFeedback(t.Context(), r.ws, b); err != nil {
+				t.Fatal(err)
+			}
+			r.ok(t, []string{"SEGMENT PERIOD AT START NEW LOST AT END RETENTION % CHURN %", "all 2026-02 0 4 0 4", "all 2026-03 4 0 1 3 75 25"},
+				"metrics", "customers", "--since", "2026-02-01", "--until", "2026-04-01")
+			r.ok(t, []string{"COHORT SIZE", "2026-02 4 100 75"}, "metrics", "cohorts", "--since", "2026-02-01", "--until", "2026-03-01")
+			r.ok(t, []string{"4 customers signed up from 2026-02-01 to 2026-02-28", "First form form_created 1 25 25 6h0m0s"},
+				"metrics", "funnel", "--journey", fmt.Sprint(r.journey), "--since", "2026-02-01", "--until", "2026-03-01", "--window-days", "7")
+			if code, _, errs := r.run(t, "metrics", "funnel"); code != 2 || !strings.Contains(errs, "--journey") {
+				t.Errorf("funnel without --journey = exit %d, %q", code, errs)
+			}
+		})
+	}
+}
