@@ -106,6 +106,10 @@ func Seed(ctx context.Context, st *store.Store, now time.Time) (Result, error) {
 	if err := history(ctx, st, ws.ID, ids[people[0].email], now); err != nil {
 		return res, fmt.Errorf("demo history: %w", err)
 	}
+	// Live chat went live when it started, 40 days ago (see document).
+	if err := seedCustomerData(ctx, st, ws.ID, now, now.AddDate(0, 0, -40)); err != nil {
+		return res, fmt.Errorf("demo customer data: %w", err)
+	}
 	return res, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/lodestar-cx/lodestar/internal/auth"
 	"github.com/lodestar-cx/lodestar/internal/demo"
 	"github.com/lodestar-cx/lodestar/internal/goals"
+	"github.com/lodestar-cx/lodestar/internal/metrics"
 	"github.com/lodestar-cx/lodestar/internal/roadmapdoc"
 	"github.com/lodestar-cx/lodestar/internal/store"
 	"github.com/lodestar-cx/lodestar/internal/store/storetest"
@@ -70,6 +71,59 @@ func TestSeed(t *testing.T) {
 		}
 		if len(tl.Conflicts) != 1 || tl.Conflicts[0].Days != 5 {
 			t.Errorf("demo timeline conflicts = %+v, want one of 5 days (live chat's slip)", tl.Conflicts)
+		}
+		// The customer data tells its story: NPS rose, significantly, after live chat launched.
+		layout, err := s.MetricLayout(ctx, res.WorkspaceID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		today := layout.Day(now)
+		launch := today.AddDays(-40)
+		before, err := metrics.Run(ctx, s, res.WorkspaceID, metrics.Query{Kind: metrics.NPS, From: launch.AddDays(-90), To: launch})
+		if err != nil {
+			t.Fatal(err)
+		}
+		after, err := metrics.Run(ctx, s, res.WorkspaceID, metrics.Query{Kind: metrics.NPS, From: launch, To: today.AddDays(1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := metrics.Compare(after.Total.Sample, before.Total.Sample); !c.Significant || c.Difference < 5 || after.Total.N < 300 {
+			t.Errorf("NPS before launch %v (n %d), after %v (n %d), test %+v: want a significant rise", before.Total.Value, before.Total.N, after.Total.Value, after.Total.N, c)
+		}
+		have, err := s.Aggregates(ctx, res.WorkspaceID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := s.RecomputeAggregates(ctx, res.WorkspaceID)
+		if err != nil || len(metrics.Diff(have, want)) > 0 {
+			t.Errorf("demo aggregates differ from a recomputation: %v", err)
+		}
+		// The NPS key result follows its metric.
+		var bound int
+		krs0, _, _ := s.KeyResults(ctx, res.WorkspaceID, 0, store.Page{})
+		for _, k := range krs0 {
+			if k.Source == goals.Metric {
+				bound++
+				if k.Current == k.Baseline {
+					t.Errorf("bound key result %q still at its baseline %v", k.Title, k.Current)
+				}
+			}
+		}
+		if bound != 1 {
+			t.Errorf("%d key results bound to a metric, want the NPS one", bound)
+		}
+		// The journey's milestones make a funnel.
+		js, _, err := s.Journeys(ctx, res.WorkspaceID, store.Page{})
+		if err != nil || len(js) != 1 {
+			t.Fatalf("journeys = %d, %v; want 1", len(js), err)
+		}
+		m, err := s.JourneyMap(ctx, res.WorkspaceID, js[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := metrics.JourneyFunnel(ctx, s, res.WorkspaceID, m, today.AddDays(-180), today.AddDays(1), 30)
+		if err != nil || f.Started < 100 || len(f.Steps) != 4 || f.Steps[0].Reached == 0 || f.Steps[3].Reached >= f.Steps[0].Reached {
+			t.Errorf("funnel = %+v, %v; want four milestones, fewer at each", f, err)
 		}
 		paces := map[goals.Status]int{}
 		for _, k := range krs {
