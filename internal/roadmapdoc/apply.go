@@ -45,6 +45,17 @@ type checker struct{ v fault.Validation }
 
 func (c *checker) add(path, format string, args ...any) { c.v.Add(path, format, args...) }
 
+// key checks the key of the object at path, one of a kind whose keys so far are seen.
+func (c *checker) key(path, key string, seen map[string]bool) {
+	switch {
+	case !keyPattern.MatchString(key) || len(key) > maxKeyLen:
+		c.add(path+".key", "must be lower-case letters and digits joined by hyphens, at most %d characters", maxKeyLen)
+	case seen[key]:
+		c.add(path+".key", "%q is used twice", key)
+	}
+	seen[key] = true
+}
+
 // nested records a domain validation error's fields below path.
 func (c *checker) nested(path string, err error) {
 	var inv *fault.InvalidError
@@ -74,6 +85,18 @@ func docField(name string) string {
 		return "metric"
 	case "parent_id":
 		return "parent"
+	case "owner_user_id", "owner_team_id":
+		return "owner"
+	case "review_cadence_days":
+		return "reviewCadenceDays"
+	case "stage_id":
+		return "stage"
+	case "team_id":
+		return "team"
+	case "event_name":
+		return "event"
+	case "touchpoint_id":
+		return "touchpoint"
 	}
 	return name
 }
@@ -84,6 +107,9 @@ type plan struct {
 	doc  Document
 	snap *snapshot
 	fw   priority.Framework
+	// journeys says whether the document holds the journeys and the initiatives' links to
+	// them; one of the version before them leaves them as they are.
+	journeys bool
 	// stored objects by key
 	goalByKey map[string]goals.Goal
 	krByKey   map[string]goals.KeyResult
@@ -94,7 +120,8 @@ type plan struct {
 // *fault.InvalidError naming every problem by its path.
 func check(d Document, snap *snapshot) (*plan, error) {
 	var c checker
-	p := &plan{doc: d, snap: snap, goalByKey: map[string]goals.Goal{}, krByKey: map[string]goals.KeyResult{}, initByKey: map[string]roadmap.Initiative{}}
+	p := &plan{doc: d, snap: snap, goalByKey: map[string]goals.Goal{}, krByKey: map[string]goals.KeyResult{}, initByKey: map[string]roadmap.Initiative{},
+		journeys: d.Version == FormatVersion}
 	for _, g := range snap.goals {
 		p.goalByKey[g.Key] = g
 	}
@@ -104,8 +131,8 @@ func check(d Document, snap *snapshot) (*plan, error) {
 	for _, it := range snap.initiatives {
 		p.initByKey[it.Key] = it
 	}
-	if d.Version != FormatVersion {
-		c.add("version", "must be %d", FormatVersion)
+	if d.Version != FormatVersion && d.Version != versionWithoutJourneys {
+		c.add("version", "must be %d (or %d, which leaves journeys as they are)", FormatVersion, versionWithoutJourneys)
 	}
 	cfg := priority.Config{Kind: priority.Kind(d.Framework.Kind), Formula: d.Framework.Formula}
 	if w := d.Framework.Weights; w != nil {
@@ -115,20 +142,11 @@ func check(d Document, snap *snapshot) (*plan, error) {
 	c.nested("framework", err)
 	p.fw = fw
 
-	keyOK := func(path, key string, seen map[string]bool) {
-		switch {
-		case !keyPattern.MatchString(key) || len(key) > maxKeyLen:
-			c.add(path+".key", "must be lower-case letters and digits joined by hyphens, at most %d characters", maxKeyLen)
-		case seen[key]:
-			c.add(path+".key", "%q is used twice", key)
-		}
-		seen[key] = true
-	}
 	goalKeys, krKeys := map[string]bool{}, map[string]bool{}
 	for i, g := range d.Goals {
-		keyOK(fmt.Sprintf("goals[%d]", i), g.Key, goalKeys)
+		c.key(fmt.Sprintf("goals[%d]", i), g.Key, goalKeys)
 		for j, k := range g.KeyResults {
-			keyOK(fmt.Sprintf("goals[%d].keyResults[%d]", i, j), k.Key, krKeys)
+			c.key(fmt.Sprintf("goals[%d].keyResults[%d]", i, j), k.Key, krKeys)
 		}
 	}
 	// The tree: one vision, every parent known and listed before its children, levels that
@@ -163,10 +181,14 @@ func check(d Document, snap *snapshot) (*plan, error) {
 			c.nested(fmt.Sprintf("%s.keyResults[%d]", path, j), kin.Validate())
 		}
 	}
+	tpRefs, ppRefs := p.checkJourneys(&c)
+	if !p.journeys && len(d.Journeys) > 0 {
+		c.add("journeys", "need version %d of the document", FormatVersion)
+	}
 	initKeys := map[string]bool{}
 	index := map[string]int{}
 	for i, it := range d.Initiatives {
-		keyOK(fmt.Sprintf("initiatives[%d]", i), it.Key, initKeys)
+		c.key(fmt.Sprintf("initiatives[%d]", i), it.Key, initKeys)
 		index[it.Key] = i
 	}
 	var tasks []schedule.Task
@@ -181,6 +203,11 @@ func check(d Document, snap *snapshot) (*plan, error) {
 			ain := roadmap.AssignmentInput{UserID: 1, Role: roadmap.Role(o.Role)}
 			c.nested(op, ain.Validate())
 		}
+		if !p.journeys && len(it.Touchpoints)+len(it.PainPoints) > 0 {
+			c.add(path, "links to touchpoints and pain points need version %d of the document", FormatVersion)
+		}
+		checkLinks(&c, path+".touchpoints", "touchpoint", it.Touchpoints, tpRefs)
+		checkLinks(&c, path+".painPoints", "pain point", it.PainPoints, ppRefs)
 		tasks = append(tasks, schedule.Task{ID: int64(i), Start: it.Start, Due: it.Due})
 		for j, dep := range it.DependsOn {
 			k, ok := index[dep]
@@ -253,7 +280,8 @@ func initInput(it Initiative) roadmap.InitiativeInput {
 type Change struct {
 	// Op is "create", "update" or "delete".
 	Op string `json:"op"`
-	// Kind is what changes: framework, goal, key result, initiative, owners, dependency.
+	// Kind is what changes: framework, goal, key result, journey, stage, stage order,
+	// touchpoint, pain point, initiative.
 	Kind string `json:"kind"`
 	Key  string `json:"key"`
 	// Fields lists, for an update, what changes from what to what.
@@ -277,22 +305,32 @@ func (c Change) String() string {
 	return b.String()
 }
 
-// diffFields compares two renderings of an object field by field, by their YAML names.
-func diffFields(from, to any) []FieldChange {
+// diffFields compares two renderings of an object field by field, by their YAML names, but
+// for the key and the fields named in skip (lists of objects compared one by one).
+func diffFields(from, to any, skip ...string) []FieldChange {
 	var out []FieldChange
 	fv, tv := reflect.ValueOf(from), reflect.ValueOf(to)
 	for i := range fv.NumField() {
 		f := fv.Type().Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		if name == "key" || name == "keyResults" {
+		if name == "key" || slices.Contains(skip, name) {
 			continue
 		}
-		a, b := fv.Field(i).Interface(), tv.Field(i).Interface()
-		if !reflect.DeepEqual(a, b) {
-			out = append(out, FieldChange{Field: name, From: show(a), To: show(b)})
+		a, b := fv.Field(i), tv.Field(i)
+		if !sameValue(a, b) {
+			out = append(out, FieldChange{Field: name, From: show(a.Interface()), To: show(b.Interface())})
 		}
 	}
 	return out
+}
+
+// sameValue is reflect.DeepEqual, but for an empty list or map, which is the same whether
+// it was written as [] or left out.
+func sameValue(a, b reflect.Value) bool {
+	if k := a.Kind(); (k == reflect.Slice || k == reflect.Map) && a.Len() == 0 && b.Len() == 0 {
+		return true
+	}
+	return reflect.DeepEqual(a.Interface(), b.Interface())
 }
 
 func show(v any) string {
@@ -332,7 +370,7 @@ func (p *plan) changes() []Change {
 		case !ok:
 			out = append(out, Change{Op: "create", Kind: "goal", Key: g.Key})
 		default:
-			if fs := diffFields(was, g); len(fs) > 0 {
+			if fs := diffFields(was, g, "keyResults"); len(fs) > 0 {
 				out = append(out, Change{Op: "update", Kind: "goal", Key: g.Key, Fields: fs})
 			}
 		}
@@ -366,8 +404,14 @@ func (p *plan) changes() []Change {
 			out = append(out, Change{Op: "delete", Kind: "goal", Key: g.Key})
 		}
 	}
+	if p.journeys {
+		out = append(out, p.journeyChanges(cur)...)
+	}
 	curInits := map[string]Initiative{}
 	for _, it := range cur.Initiatives {
+		if !p.journeys { // the document leaves the links as they are
+			it.Touchpoints, it.PainPoints = nil, nil
+		}
 		curInits[it.Key] = it
 	}
 	docInits := map[string]bool{}
@@ -544,21 +588,35 @@ func (p *plan) apply(ctx context.Context, tx *store.Store, a audit.Actor, ws int
 			}
 		}
 	}
-	return p.applyInitiatives(ctx, tx, a, ws)
+	if !p.journeys {
+		_, err := p.applyInitiatives(ctx, tx, a, ws)
+		return err
+	}
+	ids, err := p.applyJourneys(ctx, tx, a, ws)
+	if err != nil {
+		return err
+	}
+	initID, err := p.applyInitiatives(ctx, tx, a, ws)
+	if err != nil {
+		return err
+	}
+	return p.applyLinks(ctx, tx, a, ws, initID, ids)
 }
 
-func (p *plan) applyInitiatives(ctx context.Context, tx *store.Store, a audit.Actor, ws int64) error {
+// applyInitiatives makes the initiatives with their owners and dependencies, and returns
+// their ids by key.
+func (p *plan) applyInitiatives(ctx context.Context, tx *store.Store, a audit.Actor, ws int64) (map[string]int64, error) {
 	initID := map[string]int64{}
 	for _, it := range p.doc.Initiatives {
 		in := initInput(it)
 		if err := in.Validate(); err != nil {
-			return err
+			return nil, err
 		}
 		was, ok := p.initByKey[it.Key]
 		if !ok {
 			made, err := tx.CreateInitiative(ctx, a, ws, in)
 			if err != nil {
-				return fmt.Errorf("initiative %s: %w", it.Key, err)
+				return nil, fmt.Errorf("initiative %s: %w", it.Key, err)
 			}
 			initID[it.Key] = made.ID
 		} else {
@@ -573,11 +631,11 @@ func (p *plan) applyInitiatives(ctx context.Context, tx *store.Store, a audit.Ac
 			up := roadmap.InitiativeUpdate{Title: &in.Title, Description: &in.Description, Horizon: &in.Horizon, Status: &in.Status,
 				StartDate: &in.StartDate, DueDate: &in.DueDate, Inputs: inputs}
 			if _, err := tx.UpdateInitiative(ctx, a, ws, was.ID, was.Version, up); err != nil {
-				return fmt.Errorf("initiative %s: %w", it.Key, err)
+				return nil, fmt.Errorf("initiative %s: %w", it.Key, err)
 			}
 		}
 		if err := tx.SetDocKey(ctx, ws, "initiatives", initID[it.Key], it.Key); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	docInits := map[string]bool{}
@@ -587,7 +645,7 @@ func (p *plan) applyInitiatives(ctx context.Context, tx *store.Store, a audit.Ac
 	for _, it := range p.snap.initiatives {
 		if !docInits[it.Key] {
 			if err := tx.DeleteInitiative(ctx, a, ws, it.ID, it.Version); err != nil {
-				return fmt.Errorf("initiative %s: %w", it.Key, err)
+				return nil, fmt.Errorf("initiative %s: %w", it.Key, err)
 			}
 		}
 	}
@@ -604,21 +662,21 @@ func (p *plan) applyInitiatives(ctx context.Context, tx *store.Store, a audit.Ac
 			for _, as := range p.snap.assignments {
 				if as.InitiativeID == id {
 					if err := tx.Unassign(ctx, a, ws, id, as.ID); err != nil {
-						return err
+						return nil, err
 					}
 				}
 			}
 			for _, o := range it.Owners {
 				in := roadmap.AssignmentInput{UserID: p.snap.userIDs[strings.ToLower(o.User)], TeamID: p.snap.teamIDs[o.Team], Role: roadmap.Role(o.Role)}
 				if _, err := tx.Assign(ctx, a, ws, id, in); err != nil {
-					return fmt.Errorf("initiative %s owners: %w", it.Key, err)
+					return nil, fmt.Errorf("initiative %s owners: %w", it.Key, err)
 				}
 			}
 		}
 		for _, pre := range was.DependsOn {
 			if !slices.Contains(it.DependsOn, pre) && docInits[pre] {
 				if err := tx.RemoveDependency(ctx, a, ws, initID[pre], id); err != nil {
-					return err
+					return nil, err
 				}
 			}
 		}
@@ -632,11 +690,11 @@ func (p *plan) applyInitiatives(ctx context.Context, tx *store.Store, a audit.Ac
 			}
 			in := roadmap.DependencyInput{PrerequisiteID: initID[pre], DependentID: initID[it.Key]}
 			if _, err := tx.AddDependency(ctx, a, ws, in, func(pl roadmap.Plan) error { return pl.CheckNew(in) }); err != nil {
-				return fmt.Errorf("initiative %s dependsOn %s: %w", it.Key, pre, err)
+				return nil, fmt.Errorf("initiative %s dependsOn %s: %w", it.Key, pre, err)
 			}
 		}
 	}
-	return nil
+	return initID, nil
 }
 
 func sameOwners(a, b []Assignment) bool {

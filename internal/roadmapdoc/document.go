@@ -1,8 +1,10 @@
-// Package roadmapdoc is the roadmap as code: a workspace's goals, key results, initiatives,
-// owners and dependencies as one readable YAML document. Export writes it with stable keys and
-// in a stable order, so that export, apply and export again gives the same bytes; Apply checks
-// a whole document first (every error names its path, such as initiatives[3].dependsOn[0]),
-// shows what would change, and makes the changes in one transaction.
+// Package roadmapdoc is the roadmap as code: a workspace's goals, key results, customer
+// journeys (stages, touchpoints, pain points), initiatives, owners, dependencies and the links
+// from initiatives to touchpoints and pain points as one readable YAML document. Export writes
+// it with stable keys and in a stable order, so that export, apply and export again gives the
+// same bytes; Apply checks a whole document first (every error names its path, such as
+// initiatives[3].dependsOn[0]), shows what would change, and makes the changes in one
+// transaction.
 package roadmapdoc
 
 import (
@@ -14,14 +16,21 @@ import (
 	"github.com/lodestar-cx/lodestar/internal/civil"
 )
 
-// FormatVersion is the document format this package writes and reads.
-const FormatVersion = 1
+// FormatVersion is the document format this package writes. Version 2 added the journeys and
+// the initiatives' links to touchpoints and pain points.
+const FormatVersion = 2
+
+// versionWithoutJourneys is the older format, still read: a document of that version holds
+// no journeys, so applying it leaves the workspace's journeys and initiative links as they
+// are rather than deleting them all.
+const versionWithoutJourneys = 1
 
 // Document is a workspace's roadmap.
 type Document struct {
 	Version     int          `yaml:"version"`
 	Framework   Framework    `yaml:"framework"`
 	Goals       []Goal       `yaml:"goals"`
+	Journeys    []Journey    `yaml:"journeys"`
 	Initiatives []Initiative `yaml:"initiatives"`
 }
 
@@ -88,6 +97,10 @@ type Initiative struct {
 	Inputs      map[string]float64 `yaml:"inputs,omitempty"`
 	Owners      []Assignment       `yaml:"owners,omitempty"`
 	DependsOn   []string           `yaml:"dependsOn,omitempty"`
+	// Touchpoints and PainPoints name what the initiative improves and relieves, each as
+	// journey-key/touchpoint-key or journey-key/pain-point-key.
+	Touchpoints []string `yaml:"touchpoints,omitempty"`
+	PainPoints  []string `yaml:"painPoints,omitempty"`
 }
 
 // Assignment gives a person or a team a role in an initiative.
@@ -96,6 +109,52 @@ type Assignment struct {
 	Team string `yaml:"team,omitempty"`
 	Role string `yaml:"role"`
 }
+
+// Journey is a customer journey: its stages in order, the touchpoints in them and the pain
+// points along the way. Touchpoint and pain point keys are the journey's own; elsewhere they
+// are named journey-key/key.
+type Journey struct {
+	Key               string       `yaml:"key"`
+	Name              string       `yaml:"name"`
+	Persona           string       `yaml:"persona,omitempty"`
+	Owner             *Owner       `yaml:"owner,omitempty"`
+	ReviewCadenceDays int          `yaml:"reviewCadenceDays"`
+	Stages            []string     `yaml:"stages,omitempty"`
+	Touchpoints       []Touchpoint `yaml:"touchpoints,omitempty"`
+	PainPoints        []PainPoint  `yaml:"painPoints,omitempty"`
+}
+
+// Touchpoint is a moment where the customer meets the product or the company; one with an
+// event is a milestone.
+type Touchpoint struct {
+	Key     string `yaml:"key"`
+	Name    string `yaml:"name"`
+	Stage   string `yaml:"stage"`
+	Channel string `yaml:"channel"`
+	Team    string `yaml:"team,omitempty"`
+	Event   string `yaml:"event,omitempty"`
+}
+
+// PainPoint is something that hurts customers on a journey, at one of its touchpoints (by
+// key) or on the journey as a whole.
+type PainPoint struct {
+	Key         string     `yaml:"key"`
+	Title       string     `yaml:"title"`
+	Description string     `yaml:"description,omitempty"`
+	Severity    int        `yaml:"severity"`
+	Status      string     `yaml:"status"`
+	Touchpoint  string     `yaml:"touchpoint,omitempty"`
+	Evidence    []Evidence `yaml:"evidence,omitempty"`
+}
+
+// Evidence is a link to what shows a pain point.
+type Evidence struct {
+	Title string `yaml:"title,omitempty"`
+	URL   string `yaml:"url"`
+}
+
+// ref names a touchpoint or pain point outside its journey.
+func ref(journeyKey, key string) string { return journeyKey + "/" + key }
 
 var keyPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 

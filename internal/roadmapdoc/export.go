@@ -23,6 +23,15 @@ type snapshot struct {
 	initiatives []roadmap.Initiative
 	assignments []roadmap.Assignment
 	deps        []roadmap.Dependency
+	journeys    []keyedJourney
+	// The keys stored for journeys, and for touchpoints and pain points as journey-key/key,
+	// by id.
+	journeyKeys, touchpointKeys, painPointKeys map[int64]string
+	// Touchpoints and pain points by id, named journey-key/key.
+	touchpointRef, painPointRef map[int64]string
+	// Links from initiatives, by initiative id.
+	touchpointLinks map[int64][]roadmap.TouchpointLink
+	painPointLinks  map[int64][]roadmap.PainPointLink
 	// People and teams, both ways.
 	emails    map[int64]string
 	userIDs   map[string]int64
@@ -70,6 +79,9 @@ func load(ctx context.Context, st *store.Store, ws int64) (*snapshot, error) {
 		return nil, err
 	}
 	s.deps = plan.Deps
+	if err := s.loadJourneys(ctx, st, ws); err != nil {
+		return nil, err
+	}
 	members, err := all(func(p store.Page) ([]workspaceMember, int64, error) { return membersPage(ctx, st, ws, p) })
 	if err != nil {
 		return nil, err
@@ -143,6 +155,7 @@ func (s *snapshot) assignKeys() {
 	for i := range s.initiatives {
 		s.initiatives[i].Key = k.key(s.initiatives[i].Key, s.initiatives[i].Title)
 	}
+	s.assignJourneyKeys()
 }
 
 func (s *snapshot) owner(userID, teamID int64) *Owner {
@@ -155,12 +168,13 @@ func (s *snapshot) owner(userID, teamID int64) *Owner {
 	return nil
 }
 
-// document renders the snapshot: goals depth first from the vision, children and every other
-// list by key, so that the order never depends on ids or timing.
+// document renders the snapshot: goals depth first from the vision, a journey's stages in
+// their order and its touchpoints by stage, children and every other list by key, so that the
+// order never depends on ids or timing.
 func (s *snapshot) document() Document {
 	c := s.framework.Config()
 	d := Document{Version: FormatVersion, Framework: Framework{Kind: string(c.Kind), Formula: c.Formula},
-		Goals: []Goal{}, Initiatives: []Initiative{}}
+		Goals: []Goal{}, Journeys: s.journeyDocs(), Initiatives: []Initiative{}}
 	if c.Weights != nil {
 		d.Framework.Weights = &Weights{c.Weights.Impact, c.Weights.Feasibility, c.Weights.Alignment}
 	}
@@ -215,9 +229,10 @@ func (s *snapshot) document() Document {
 		if len(it.Inputs) > 0 {
 			inputs = it.Inputs
 		}
+		tps, pps := s.linkRefs(it.ID)
 		d.Initiatives = append(d.Initiatives, Initiative{Key: it.Key, Title: it.Title, Description: it.Description,
 			Horizon: string(it.Horizon), Status: string(it.Status), Start: it.StartDate, Due: it.DueDate,
-			Inputs: inputs, Owners: os, DependsOn: ds})
+			Inputs: inputs, Owners: os, DependsOn: ds, Touchpoints: tps, PainPoints: pps})
 	}
 	slices.SortFunc(d.Initiatives, func(a, b Initiative) int { return cmp.Compare(a.Key, b.Key) })
 	return d
