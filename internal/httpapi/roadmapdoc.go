@@ -12,7 +12,7 @@ func (a *API) roadmapDocRoutes() []*Route {
 	ws := "/workspaces/{workspace}"
 	return []*Route{
 		op(Route{ID: "exportRoadmap", Method: http.MethodGet, Path: ws + "/roadmap", Tag: tag, Perm: auth.PermView,
-			Summary: "The whole roadmap as a YAML document (goals, key results, initiatives, owners, dependencies)"}, a.exportRoadmap),
+			Summary: "The whole roadmap as a YAML document (goals, key results, journeys with their stages, touchpoints and pain points, initiatives, owners, dependencies and links)"}, a.exportRoadmap),
 		op(Route{ID: "applyRoadmap", Method: http.MethodPost, Path: ws + "/roadmap/apply", Tag: tag, Perm: auth.PermManage,
 			Summary:   "Check a roadmap document, list what it changes, and apply it in one transaction unless dry_run",
 			BodyLimit: 8 << 20}, a.applyRoadmap),
