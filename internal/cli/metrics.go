@@ -47,7 +47,7 @@ func (f *dateFlag) Set(s string) error {
 
 func metricsCommand() *command {
 	subs := []*command{}
-	for _, k := range metrics.Kinds {
+	for _, k := range append(metrics.Kinds, metrics.Custom) {
 		subs = append(subs, metricValueCommand(k))
 	}
 	subs = append(subs, customersCommand(), cohortsCommand(), funnelCommand(),
@@ -89,13 +89,20 @@ func metricsCommand() *command {
 }
 
 func metricValueCommand(k metrics.Kind) *command {
-	var variant, by, every, format string
+	var variant, by, every, format, attribute string
 	var filters stringList
 	var since, until dateFlag
 	var window int
-	return roadmapCommand(string(k), fmt.Sprintf("%s over a span, by bucket and segment, each value with n and its 95%% interval", strings.ToUpper(string(k))),
+	summary := fmt.Sprintf("%s over a span, by bucket and segment, each value with n and its 95%% interval", strings.ToUpper(string(k)))
+	if k == metrics.Custom {
+		summary = "count feedback items, or sum or average a numeric attribute of theirs, by bucket and segment"
+	}
+	return roadmapCommand(string(k), summary,
 		func(fs *flag.FlagSet) {
-			fs.StringVar(&variant, "variant", "", "how the value is computed: for csat satisfied or mean; for ces mean, agree or net_easy")
+			fs.StringVar(&variant, "variant", "", "how the value is computed: for csat satisfied or mean; for ces mean, agree or net_easy; for custom count, sum or mean")
+			if k == metrics.Custom {
+				fs.StringVar(&attribute, "attribute", "", "the numeric feedback `attribute` to sum or average")
+			}
 			fs.StringVar(&by, "by", "", "a `dimension` to break the value down by, such as plan")
 			fs.StringVar(&every, "every", "week", "the `bucket` of each point: day, week, month, quarter, or none")
 			fs.Var(&filters, "filter", "a segment as `dimension:value[,value…]`; repeatable")
@@ -109,7 +116,7 @@ func metricValueCommand(k metrics.Kind) *command {
 			if err != nil {
 				return err
 			}
-			q := metrics.Query{Kind: k, Variant: metrics.Variant(variant), By: by, From: since.d, To: until.d}
+			q := metrics.Query{Kind: k, Variant: metrics.Variant(variant), Attribute: attribute, By: by, From: since.d, To: until.d}
 			if every != "none" {
 				q.Every = metrics.Bucket(every)
 			}
@@ -190,7 +197,7 @@ func resultRows(res metrics.Result) [][]string {
 var resultHeader = []string{"SEGMENT", "BUCKET", "VALUE", "LOW", "HIGH", "N", "NOTE", "CHANGE", "P", "SIGNIFICANT", "ANNOTATIONS"}
 
 func writeResultTable(w io.Writer, res metrics.Result) error {
-	unit := map[metrics.Form]string{metrics.Net: "score −100..100", metrics.Share: "%", metrics.Avg: "mean"}[metrics.FormOf(res.Kind, res.Variant)]
+	unit := map[metrics.Form]string{metrics.Net: "score −100..100", metrics.Share: "%", metrics.Avg: "mean", metrics.Total: "count", metrics.Added: "sum"}[metrics.FormOf(res.Kind, res.Variant)]
 	fmt.Fprintf(w, "%s %s (%s), %s to %s, counted from %s\n", strings.ToUpper(string(res.Kind)), orDash(string(res.Variant)), unit,
 		res.From, res.To.AddDays(-1), res.Source)
 	return table(w, strings.Join(resultHeader, "\t"), func(tw io.Writer) {

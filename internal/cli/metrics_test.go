@@ -56,6 +56,10 @@ func TestMetricsCommands(t *testing.T) {
 				t.Errorf("json: n %d over %d points, want 60 over 14 days", res.Total.N, len(res.Points))
 			}
 
+			// A custom metric counts the items.
+			r.ok(t, []string{"CUSTOM count (count)", "all 2026-03-02..2026-03-15 60 60 60 60"},
+				append([]string{"metrics", "custom", "--every", "none", "--filter", "question:nps"}, span...)...)
+
 			// The aggregates check out, are rebuilt, and still check out.
 			r.ok(t, []string{"all as a recomputation gives them"}, "metrics", "check")
 			r.ok(t, []string{"rebuilt", "aggregate cells"}, "metrics", "rebuild")

@@ -25,13 +25,15 @@ func (a *API) metricRoutes() []*Route {
 		{Name: "by", Description: "A dimension to break the value down by, such as plan or touchpoint."},
 	}
 	adhoc := append([]QueryParam{
-		{Name: "kind", Description: "nps, csat or ces."},
-		{Name: "variant", Description: "For csat: satisfied (default) or mean; for ces: mean (default), agree or net_easy."},
+		{Name: "kind", Description: "nps, csat, ces or custom."},
+		{Name: "variant", Description: "For csat: satisfied (default) or mean; for ces: mean (default), agree or net_easy; for custom: count (default), sum or mean."},
+		{Name: "attribute", Description: "For custom: the numeric feedback attribute to sum or average (or, with count, that items must have)."},
 		{Name: "filter", Description: "A segment, as dimension:value[,value…], such as plan:pro,enterprise; repeat for several dimensions."},
 	}, span...)
 	compare := []QueryParam{
-		{Name: "kind", Description: "nps, csat or ces."},
+		{Name: "kind", Description: "nps, csat, ces or custom."},
 		{Name: "variant", Description: "As for metric values."},
+		{Name: "attribute", Description: "As for metric values."},
 		{Name: "filter", Description: "A segment both sides share, as dimension:value[,value…]; repeatable."},
 		{Name: "from", Description: "The first day of side A (and of B, unless b_from is given).", Format: "date"},
 		{Name: "to", Description: "The day after the last day of side A (and of B, unless b_to is given).", Format: "date"},
@@ -238,7 +240,7 @@ func (a *API) metricValues(r *Request, _ Empty) (metrics.Result, error) {
 
 func (a *API) queryMetric(r *Request, _ Empty) (metrics.Result, error) {
 	v := r.URL.Query()
-	q := metrics.Query{Kind: metrics.Kind(v.Get("kind")), Variant: metrics.Variant(v.Get("variant")), Every: metrics.Week}
+	q := metrics.Query{Kind: metrics.Kind(v.Get("kind")), Variant: metrics.Variant(v.Get("variant")), Attribute: v.Get("attribute"), Every: metrics.Week}
 	var err error
 	if q.Filter, err = parseFilter(v["filter"]); err != nil {
 		return metrics.Result{}, err
@@ -251,7 +253,7 @@ func (a *API) queryMetric(r *Request, _ Empty) (metrics.Result, error) {
 
 func (a *API) compareMetric(r *Request, _ Empty) (metrics.Comparison, error) {
 	v := r.URL.Query()
-	base := metrics.Query{Kind: metrics.Kind(v.Get("kind")), Variant: metrics.Variant(v.Get("variant"))}
+	base := metrics.Query{Kind: metrics.Kind(v.Get("kind")), Variant: metrics.Variant(v.Get("variant")), Attribute: v.Get("attribute")}
 	var err error
 	if base.Filter, err = parseFilter(v["filter"]); err != nil {
 		return metrics.Comparison{}, err

@@ -284,3 +284,56 @@ func TestCustomerMetricsThroughTheAPI(t *testing.T) {
 		})
 	}
 }
+
+func TestCustomMetricThroughTheAPI(t *testing.T) {
+	for _, d := range storetest.Drivers(t) {
+		t.Run(d, func(t *testing.T) {
+			env := apitest.Start(t, d, apitest.Options{})
+			base := fmt.Sprintf("/api/v1/workspaces/%d", env.Workspace.ID)
+			// Six tickets, five with handling minutes (one of them not a number), one excluded.
+			var items []map[string]any
+			for i, m := range []string{"10", "20", "30", "40", "", "n/a"} {
+				it := map[string]any{"source_kind": "ticket", "source": "helpdesk", "external_id": fmt.Sprint("t", i),
+					"at": fmt.Sprintf("2026-03-%02dT10:00:00Z", 2+i), "question": "csat", "score": 4,
+					"attributes": map[string]string{"handling_minutes": m, "channel": []string{"email", "chat"}[i%2]}}
+				items = append(items, it)
+			}
+			items = append(items, map[string]any{"source_kind": "ticket", "source": "helpdesk", "external_id": "t-x", "excluded": true,
+				"at": "2026-03-03T10:00:00Z", "attributes": map[string]string{"handling_minutes": "1000"}})
+			if r := env.Do(t, http.MethodPost, base+"/feedback", map[string]any{"items": items}); r.Status != http.StatusOK {
+				t.Fatalf("post feedback = %d %s", r.Status, r.Body)
+			}
+			var res metrics.Result
+			get := func(query string) {
+				t.Helper()
+				r := env.Do(t, http.MethodGet, base+"/metric-values?from=2026-03-01&to=2026-04-01&every=&"+query, nil)
+				if r.Status != http.StatusOK {
+					t.Fatalf("GET metric-values?%s = %d %s", query, r.Status, r.Body)
+				}
+				r.JSON(t, &res)
+			}
+			get("kind=custom&variant=mean&attribute=handling_minutes&by=channel")
+			if res.Total.Value != 25 || res.Total.N != 4 || res.Source != metrics.FromFeedback || len(res.Segments) != 2 {
+				t.Errorf("mean handling minutes = %v over %d from %s, %d segments; want 25 over 4 from the feedback, 2 channels", res.Total.Value, res.Total.N, res.Source, len(res.Segments))
+			}
+			get("kind=custom&variant=sum&attribute=handling_minutes&filter=channel:email")
+			if res.Total.Value != 40 { // 10 + 30
+				t.Errorf("email minutes = %v, want 40", res.Total.Value)
+			}
+			get("kind=custom&filter=question:csat")
+			if res.Total.Value != 6 {
+				t.Errorf("CSAT tickets counted = %v, want 6 (the excluded one left out)", res.Total.Value)
+			}
+			r := env.Do(t, http.MethodGet, base+"/metric-values?kind=custom&variant=sum", nil)
+			var p httpapi.Problem
+			r.JSON(t, &p)
+			if r.Status != http.StatusBadRequest || len(p.Errors) == 0 || p.Errors[0].Field != "attribute" {
+				t.Errorf("a sum without attribute = %d %+v, want 400 naming attribute", r.Status, p.Errors)
+			}
+			if r := env.Do(t, http.MethodPost, base+"/metrics", map[string]any{"name": "Handling time", "kind": "custom", "variant": "mean",
+				"attribute": "handling_minutes"}); r.Status != http.StatusCreated {
+				t.Errorf("save a custom metric = %d %s", r.Status, r.Body)
+			}
+		})
+	}
+}

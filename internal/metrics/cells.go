@@ -158,6 +158,7 @@ const (
 	DimSource     = "source"
 	DimSourceKind = "source_kind"
 	DimTouchpoint = "touchpoint"
+	DimQuestion   = "question"
 )
 
 // DefaultDimensions are the dimensions of a new workspace.
@@ -177,6 +178,8 @@ func DimValue(it *feedback.Item, dim string) string {
 		return string(it.SourceKind)
 	case DimTouchpoint:
 		return it.Touchpoint
+	case DimQuestion:
+		return string(it.Question)
 	}
 	return it.Attributes[dim]
 }

@@ -40,11 +40,13 @@ const (
 	Net   Form = "net"   // share positive less share negative, −100 to 100
 	Share Form = "share" // share positive, 0 to 100 %
 	Avg   Form = "mean"  // mean answer
+	Total Form = "count" // how many items (custom)
+	Added Form = "sum"   // the sum of an attribute (custom)
 )
 
 // N is the number of answers the value counts.
 func (s Sample) N() int64 {
-	if s.Form == Avg {
+	if s.Form == Avg || s.Form == Total || s.Form == Added {
 		return int64(s.Moments.N)
 	}
 	return s.Pos + s.Neutral + s.Neg
@@ -53,6 +55,10 @@ func (s Sample) N() int64 {
 // FormOf is the form of a kind's variant.
 func FormOf(k Kind, v Variant) Form {
 	switch {
+	case k == Custom && v == Count:
+		return Total
+	case k == Custom && v == Sum:
+		return Added
 	case k == NPS, v == NetEasy:
 		return Net
 	case v == Mean:
@@ -98,6 +104,13 @@ var legacyCES = feedback.Scale{Min: 1, Max: 5}
 // linearly (legacy CES reversed, so that a high score means easy on every scale).
 func SampleOf(k Kind, v Variant, target *feedback.Scale, b ByScale) Sample {
 	s := Sample{Form: FormOf(k, v)}
+	if k == Custom {
+		// The values of a custom metric are on no scale: their moments add up as they are.
+		for _, sc0 := range b {
+			s.Moments.Add(stats.Moments{N: int(sc0.N), Sum: sc0.Sum, SumSq: sc0.SumSq})
+		}
+		return s
+	}
 	for sc, sc0 := range b {
 		if s.Form == Avg {
 			to := feedback.DefaultScale(k.Question())
@@ -159,6 +172,14 @@ func Evaluate(s Sample) Value {
 	case Share:
 		e = stats.Wilson(int(s.Pos), int(s.Pos+s.Neg))
 		e.Value, e.Interval.Low, e.Interval.High = 100*e.Value, 100*e.Interval.Low, 100*e.Interval.High
+	case Total, Added:
+		// A count or a sum of what happened is not a sample of something larger: it has no
+		// interval, only its value.
+		v := float64(s.Moments.N)
+		if s.Form == Added {
+			v = s.Moments.Sum
+		}
+		e = stats.Estimate{Value: v, N: s.Moments.N, Interval: stats.Interval{Low: v, High: v}}
 	default:
 		e = stats.MeanT(s.Moments)
 	}
@@ -181,6 +202,10 @@ func Compare(a, b Sample) stats.Test {
 	case Share:
 		t = stats.TwoProportions(int(a.Pos), int(a.Pos+a.Neg), int(b.Pos), int(b.Pos+b.Neg))
 		t.Difference, t.Interval.Low, t.Interval.High = 100*t.Difference, 100*t.Interval.Low, 100*t.Interval.High
+	case Total, Added:
+		// Counts and sums are told apart, not tested: there is no sample to test.
+		d := Evaluate(a).Value - Evaluate(b).Value
+		t = stats.Test{Difference: d, Interval: stats.Interval{Low: d, High: d}, P: 1, Method: "none"}
 	default:
 		t = stats.Welch(a.Moments, b.Moments)
 	}

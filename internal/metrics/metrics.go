@@ -26,6 +26,9 @@ const (
 	NPS  Kind = "nps"
 	CSAT Kind = "csat"
 	CES  Kind = "ces"
+	// Custom counts feedback items, or sums or averages a numeric attribute of theirs (such
+	// as a ticket's handling minutes). It is counted from the items themselves.
+	Custom Kind = "custom"
 )
 
 // Kinds lists the kinds that come from feedback answers.
@@ -56,10 +59,18 @@ const (
 
 // Variants lists the variants of each kind, the default first.
 var Variants = map[Kind][]Variant{
-	NPS:  {Score},
-	CSAT: {Satisfied, Mean},
-	CES:  {Mean, Agree, NetEasy},
+	NPS:    {Score},
+	CSAT:   {Satisfied, Mean},
+	CES:    {Mean, Agree, NetEasy},
+	Custom: {Count, Sum, Mean},
 }
+
+// Count and Sum are a custom metric's variants beside Mean: how many items, and the sum of
+// their attribute.
+const (
+	Count Variant = "count"
+	Sum   Variant = "sum"
+)
 
 // Bucket is the width of a series' points.
 type Bucket string
@@ -147,8 +158,10 @@ type Definition struct {
 	WorkspaceID int64   `json:"workspace_id"`
 	Name        string  `json:"name"`
 	Description string  `json:"description,omitempty"`
-	Kind        Kind    `json:"kind" jsonschema:"enum=nps,enum=csat,enum=ces"`
-	Variant     Variant `json:"variant,omitempty" jsonschema:"enum=,enum=satisfied,enum=mean,enum=agree,enum=net_easy" jsonschema_description:"How CSAT or CES is computed: csat satisfied (default) or mean; ces mean (default), agree or net_easy. Empty for NPS."`
+	Kind        Kind    `json:"kind" jsonschema:"enum=nps,enum=csat,enum=ces,enum=custom"`
+	Variant     Variant `json:"variant,omitempty" jsonschema:"enum=,enum=satisfied,enum=mean,enum=agree,enum=net_easy,enum=count,enum=sum" jsonschema_description:"How the value is computed: csat satisfied (default) or mean; ces mean (default), agree or net_easy; custom count (default), sum or mean. Empty for NPS."`
+	// Attribute is the numeric attribute a custom metric sums or averages.
+	Attribute string `json:"attribute,omitempty" jsonschema_description:"For a custom metric: the numeric feedback attribute it sums or averages (or, with count, the items that have it)."`
 	// Scale is the scale a mean is reported on; answers on another scale are mapped onto it
 	// linearly. Empty for the kind's usual scale.
 	Scale  *feedback.Scale `json:"scale,omitempty" jsonschema_description:"For a mean: the scale it is reported on; answers on other scales are mapped onto it linearly. Defaults to 1–5 for CSAT and 1–7 for CES."`
@@ -169,8 +182,9 @@ func (d Definition) ETagVersion() int64 { return d.Version }
 type DefinitionInput struct {
 	Name        string          `json:"name" jsonschema:"minLength=1,maxLength=200"`
 	Description string          `json:"description,omitempty" jsonschema:"maxLength=2000"`
-	Kind        Kind            `json:"kind" jsonschema:"enum=nps,enum=csat,enum=ces"`
-	Variant     Variant         `json:"variant,omitempty" jsonschema:"enum=,enum=satisfied,enum=mean,enum=agree,enum=net_easy"`
+	Kind        Kind            `json:"kind" jsonschema:"enum=nps,enum=csat,enum=ces,enum=custom"`
+	Variant     Variant         `json:"variant,omitempty" jsonschema:"enum=,enum=satisfied,enum=mean,enum=agree,enum=net_easy,enum=count,enum=sum"`
+	Attribute   string          `json:"attribute,omitempty" jsonschema:"maxLength=100"`
 	Scale       *feedback.Scale `json:"scale,omitempty"`
 	Filter      Filter          `json:"filter,omitempty"`
 	Bucket      Bucket          `json:"bucket,omitempty" jsonschema:"enum=day,enum=week,enum=month,enum=quarter" jsonschema_description:"Defaults to week."`
@@ -204,10 +218,11 @@ func (in *DefinitionInput) Validate() error {
 	v.Check(in.Name != "" && utf8.RuneCountInString(in.Name) <= 200, "name", "must be 1 to 200 characters")
 	v.Check(utf8.RuneCountInString(in.Description) <= 2000, "description", "must be at most 2000 characters")
 	variants, ok := Variants[in.Kind]
-	v.Check(ok, "kind", "must be nps, csat or ces")
+	v.Check(ok, "kind", "must be nps, csat, ces or custom")
 	if ok {
 		v.Check(slices.Contains(variants, in.Variant), "variant", "must be one of %s for %s", variantList(variants), in.Kind)
 	}
+	checkAttribute(&v, in.Kind, in.Variant, in.Attribute)
 	if in.Scale != nil {
 		v.Check(in.Variant == Mean, "scale", "only a mean is reported on a scale")
 		v.Check(in.Scale.Min < in.Scale.Max, "scale", "min must be below max")
@@ -234,39 +249,41 @@ func variantList(vs []Variant) string {
 
 // Definition returns the definition the input describes.
 func (in DefinitionInput) Definition() Definition {
-	return Definition{Name: in.Name, Description: in.Description, Kind: in.Kind, Variant: in.Variant, Scale: in.Scale,
-		Filter: in.Filter, Bucket: in.Bucket, Window: in.Window}
+	return Definition{Name: in.Name, Description: in.Description, Kind: in.Kind, Variant: in.Variant, Attribute: in.Attribute,
+		Scale: in.Scale, Filter: in.Filter, Bucket: in.Bucket, Window: in.Window}
 }
 
 // Query asks for the values of a metric: what it measures, the days it covers [From, To),
 // the buckets, and the dimension to break it down by ("" for none).
 type Query struct {
-	Kind    Kind
-	Variant Variant
-	Scale   *feedback.Scale
-	Filter  Filter
-	From    civil.Date
-	To      civil.Date // exclusive
-	Every   Bucket     // "" for one value over the whole span
-	By      string
+	Kind      Kind
+	Variant   Variant
+	Attribute string // for a custom metric
+	Scale     *feedback.Scale
+	Filter    Filter
+	From      civil.Date
+	To        civil.Date // exclusive
+	Every     Bucket     // "" for one value over the whole span
+	By        string
 }
 
 // QueryOf is the query of definition d over [from, to).
 func QueryOf(d Definition, from, to civil.Date) Query {
-	return Query{Kind: d.Kind, Variant: d.Variant, Scale: d.Scale, Filter: d.Filter, From: from, To: to, Every: d.Bucket}
+	return Query{Kind: d.Kind, Variant: d.Variant, Attribute: d.Attribute, Scale: d.Scale, Filter: d.Filter, From: from, To: to, Every: d.Bucket}
 }
 
 // Validate checks the query.
 func (q *Query) Validate() error {
 	var v fault.Validation
 	variants, ok := Variants[q.Kind]
-	v.Check(ok, "kind", "must be nps, csat or ces")
+	v.Check(ok, "kind", "must be nps, csat, ces or custom")
 	if ok && q.Variant == "" {
 		q.Variant = variants[0]
 	}
 	if ok {
 		v.Check(slices.Contains(variants, q.Variant), "variant", "must be one of %s for %s", variantList(variants), q.Kind)
 	}
+	checkAttribute(&v, q.Kind, q.Variant, q.Attribute)
 	v.Check(!q.From.IsZero() && !q.To.IsZero() && q.From.Before(q.To), "to", "must be after from")
 	v.Check(q.Every == "" || slices.Contains(Buckets, q.Every), "every", "must be day, week, month or quarter")
 	if !q.From.IsZero() && !q.To.IsZero() && q.Every == Day {
@@ -282,4 +299,16 @@ func (q Query) Dims() []string {
 		dims = append(dims, q.By)
 	}
 	return dims
+}
+
+// checkAttribute checks a custom metric's attribute: a sum or a mean needs one, and only a
+// custom metric has one.
+func checkAttribute(v *fault.Validation, k Kind, vr Variant, attr string) {
+	switch {
+	case k != Custom:
+		v.Check(attr == "", "attribute", "only a custom metric names an attribute")
+	case vr == Sum || vr == Mean:
+		v.Check(attr != "", "attribute", "is required: the numeric attribute to %s", map[Variant]string{Sum: "sum", Mean: "average"}[vr])
+	}
+	v.Check(utf8.RuneCountInString(attr) <= feedback.MaxAttrKey, "attribute", "must be at most %d characters", feedback.MaxAttrKey)
 }

@@ -2,6 +2,7 @@ package metrics_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -177,5 +178,48 @@ func TestContributeCountsOnlyScoredAnswers(t *testing.T) {
 	plan.Dim, plan.Value = "plan", "pro"
 	if len(c) != 2 || c[total].N != 1 || c[plan].Count[9] != 1 {
 		t.Errorf("cells = %v, want the one counted answer on 10 March, in the total and under plan pro", c)
+	}
+}
+
+func TestCustomMetric(t *testing.T) {
+	// Handling minutes of five tickets: 10, 20, 30, 40, 50.
+	var s metrics.Scores
+	for _, m := range []float64{10, 20, 30, 40, 50} {
+		s.Add(metrics.One(m))
+	}
+	rows := []metrics.Row{{Day: date(2026, 3, 2), Scores: s}}
+	for _, c := range []struct {
+		variant metrics.Variant
+		want    float64
+		lo, hi  float64
+	}{
+		{metrics.Count, 5, 5, 5},
+		{metrics.Sum, 150, 150, 150},
+		// Mean 30, sd 15.811, t(4) 2.776445: 30 ± 19.6324.
+		{metrics.Mean, 30, 30 - 19.6324, 30 + 19.6324},
+	} {
+		q := metrics.Query{Kind: metrics.Custom, Variant: c.variant, Attribute: "minutes", From: date(2026, 3, 2), To: date(2026, 3, 3)}
+		if err := q.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		r := q.Evaluate(rows, nil)
+		if r.Total.Value != c.want || math.Abs(r.Total.Interval.Low-c.lo) > 1e-3 || math.Abs(r.Total.Interval.High-c.hi) > 1e-3 || r.Total.N != 5 {
+			t.Errorf("custom %s = %+v, want %v [%v, %v] over 5", c.variant, r.Total.Estimate, c.want, c.lo, c.hi)
+		}
+	}
+	// A sum needs its attribute; other kinds take none.
+	for _, q := range []metrics.Query{
+		{Kind: metrics.Custom, Variant: metrics.Sum, From: date(2026, 3, 2), To: date(2026, 3, 3)},
+		{Kind: metrics.NPS, Attribute: "minutes", From: date(2026, 3, 2), To: date(2026, 3, 3)},
+	} {
+		if err := q.Validate(); err == nil || !strings.Contains(err.Error(), "attribute") {
+			t.Errorf("Validate(%+v) = %v, want an attribute error", q, err)
+		}
+	}
+	// Counts are told apart, not tested.
+	a := metrics.SampleOf(metrics.Custom, metrics.Count, nil, metrics.ByScale{{}: s})
+	b := metrics.SampleOf(metrics.Custom, metrics.Count, nil, metrics.ByScale{{}: metrics.One(1)})
+	if c := metrics.Compare(a, b); c.Difference != 4 || c.Method != "none" || c.Significant {
+		t.Errorf("Compare of counts = %+v, want a difference of 4, untested", c)
 	}
 }

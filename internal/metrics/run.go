@@ -3,6 +3,9 @@ package metrics
 import (
 	"context"
 	"fmt"
+	"math"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/lodestar-cx/lodestar/internal/civil"
@@ -14,6 +17,7 @@ type Reader interface {
 	MetricLayout(ctx context.Context, ws int64) (Layout, error)
 	AggregateRows(ctx context.Context, ws int64, question feedback.Question, dim string, values []string, from, to civil.Date) ([]Row, error)
 	EachAnswer(ctx context.Context, ws int64, question feedback.Question, from, to time.Time, fn func(*feedback.Item)) error
+	EachItem(ctx context.Context, ws int64, from, to time.Time, fn func(*feedback.Item)) error
 	AnnotationsBetween(ctx context.Context, ws int64, from, to civil.Date) ([]Annotation, error)
 }
 
@@ -36,7 +40,12 @@ func Run(ctx context.Context, r Reader, ws int64, q Query) (Result, error) {
 	}
 	var rows []Row
 	source := FromAggregates
-	if dim, values, ok := layout.Answers(q); ok {
+	if q.Kind == Custom {
+		source = FromFeedback
+		if rows, err = Scan(ctx, r, ws, layout, q); err != nil {
+			return Result{}, err
+		}
+	} else if dim, values, ok := layout.Answers(q); ok {
 		rows, err = r.AggregateRows(ctx, ws, q.Kind.Question(), dim, values, q.From, q.To)
 		if err != nil {
 			return Result{}, err
@@ -76,18 +85,41 @@ func Scan(ctx context.Context, r Reader, ws int64, layout Layout, q Query) ([]Ro
 		scale feedback.Scale
 	}
 	cells := map[key]Scores{}
-	err := r.EachAnswer(ctx, ws, q.Kind.Question(), from, to, func(it *feedback.Item) {
-		if !Counts(it) || !q.Filter.Keeps(func(dim string) string { return DimValue(it, dim) }) {
-			return
-		}
-		k := key{day: layout.Day(it.At), scale: *it.Scale}
+	add := func(it *feedback.Item, k key, v float64) {
 		if q.By != "" {
 			k.value = DimValue(it, q.By)
 		}
 		s := cells[k]
-		s.Add(One(*it.Score))
+		s.Add(One(v))
 		cells[k] = s
-	})
+	}
+	keep := func(it *feedback.Item) bool {
+		return q.Filter.Keeps(func(dim string) string { return DimValue(it, dim) })
+	}
+	var err error
+	if q.Kind == Custom {
+		// A custom metric counts items, or the items with a numeric value in its attribute.
+		err = r.EachItem(ctx, ws, from, to, func(it *feedback.Item) {
+			if !keep(it) {
+				return
+			}
+			v := 1.0
+			if q.Attribute != "" {
+				f, ok := numericAttribute(it.Attributes[q.Attribute])
+				if !ok {
+					return
+				}
+				v = f
+			}
+			add(it, key{day: layout.Day(it.At)}, v)
+		})
+	} else {
+		err = r.EachAnswer(ctx, ws, q.Kind.Question(), from, to, func(it *feedback.Item) {
+			if Counts(it) && keep(it) {
+				add(it, key{day: layout.Day(it.At), scale: *it.Scale}, *it.Score)
+			}
+		})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("scan answers: %w", err)
 	}
@@ -96,4 +128,10 @@ func Scan(ctx context.Context, r Reader, ws int64, layout Layout, q Query) ([]Ro
 		rows = append(rows, Row{Value: k.value, Day: k.day, Scale: k.scale, Scores: s})
 	}
 	return rows, nil
+}
+
+// numericAttribute reads an attribute as a number: a decimal point, no grouping.
+func numericAttribute(s string) (float64, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
 }

@@ -69,15 +69,17 @@ type Segment struct {
 // Result is what a query returns: the value over the whole span, its series when the query
 // has buckets, and the same for each segment when it has a breakdown.
 type Result struct {
-	Kind     Kind       `json:"kind"`
-	Variant  Variant    `json:"variant,omitempty"`
-	From     civil.Date `json:"from"`
-	To       civil.Date `json:"to" jsonschema_description:"The day after the last day counted."`
-	Every    Bucket     `json:"every,omitempty"`
-	By       string     `json:"by,omitempty"`
-	Total    Value      `json:"total"`
-	Points   []Point    `json:"points,omitempty"`
-	Segments []Segment  `json:"segments,omitempty"`
+	Kind    Kind    `json:"kind"`
+	Variant Variant `json:"variant,omitempty"`
+	// Attribute is a custom metric's attribute.
+	Attribute string     `json:"attribute,omitempty"`
+	From      civil.Date `json:"from"`
+	To        civil.Date `json:"to" jsonschema_description:"The day after the last day counted."`
+	Every     Bucket     `json:"every,omitempty"`
+	By        string     `json:"by,omitempty"`
+	Total     Value      `json:"total"`
+	Points    []Point    `json:"points,omitempty"`
+	Segments  []Segment  `json:"segments,omitempty"`
 	// Source says where the answers were counted: "aggregates" or, for a filter or breakdown
 	// over dimensions the workspace does not aggregate, "feedback" (every answer read).
 	Source string `json:"source"`
@@ -106,7 +108,7 @@ func (r Result) Significant() []Point {
 // that pass its filter, apart by the breakdown value when q.By is set. Annotations are
 // attached to the changes whose span holds them.
 func (q Query) Evaluate(rows []Row, notes []Annotation) Result {
-	r := Result{Kind: q.Kind, Variant: q.Variant, From: q.From, To: q.To, Every: q.Every, By: q.By}
+	r := Result{Kind: q.Kind, Variant: q.Variant, Attribute: q.Attribute, From: q.From, To: q.To, Every: q.Every, By: q.By}
 	total := ByScale{}
 	bySeg := map[string][]Row{}
 	for _, row := range rows {

@@ -48,7 +48,7 @@ type Test struct {
 	DF          float64  `json:"df,omitempty" jsonschema_description:"Degrees of freedom, for Welch's t."`
 	P           float64  `json:"p" jsonschema_description:"Two-sided p-value."`
 	Significant bool     `json:"significant" jsonschema_description:"p below 0.05."`
-	Method      string   `json:"method" jsonschema:"enum=adjusted-wald-z,enum=two-proportion-z,enum=welch-t"`
+	Method      string   `json:"method" jsonschema:"enum=adjusted-wald-z,enum=two-proportion-z,enum=welch-t,enum=none" jsonschema_description:"none for counts and sums, which are told apart but not tested."`
 }
 
 func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }

@@ -525,3 +525,22 @@ func (s *Store) itemForChange(ctx context.Context, tx *sql.Tx, ws, id, version i
 	}
 	return it, nil
 }
+
+// EachItem calls fn with every item of the workspace given in [from, to) that the source did
+// not exclude, for custom metrics. Only the columns that metrics read are filled.
+func (s *Store) EachItem(ctx context.Context, ws int64, from, to time.Time, fn func(*feedback.Item)) error {
+	rows, err := s.readRows(ctx, `SELECT `+contribColumns+` FROM feedback_items
+		WHERE workspace_id = $1 AND at >= $2 AND at < $3 AND NOT excluded`, ws, from.UTC(), to.UTC())
+	if err != nil {
+		return fmt.Errorf("items: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		it, err := scanContrib(rows.Scan)
+		if err != nil {
+			return fmt.Errorf("items: %w", err)
+		}
+		fn(&it)
+	}
+	return rows.Err()
+}

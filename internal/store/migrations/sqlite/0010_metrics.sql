@@ -31,6 +31,7 @@ CREATE TABLE metric_definitions (
 	description TEXT NOT NULL DEFAULT '',
 	kind TEXT NOT NULL,
 	variant TEXT NOT NULL DEFAULT '',
+	attribute TEXT NOT NULL DEFAULT '',
 	scale_min REAL,
 	scale_max REAL,
 	filter TEXT NOT NULL DEFAULT '{}',
