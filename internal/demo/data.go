@@ -230,11 +230,12 @@ func seedCustomerData(ctx context.Context, st *store.Store, ws int64, now time.T
 			return fmt.Errorf("annotation: %w", err)
 		}
 	}
-	var nps metrics.Definition
+	var nps, churn metrics.Definition
 	for _, in := range []metrics.DefinitionInput{
 		{Name: "NPS, last 90 days", Kind: metrics.NPS, Window: 90, Bucket: metrics.Week},
 		{Name: "Support CSAT", Kind: metrics.CSAT, Variant: metrics.Satisfied, Window: 30, Bucket: metrics.Week, Filter: metrics.Filter{"source": {"helpdesk"}}},
 		{Name: "NPS of paying plans", Kind: metrics.NPS, Window: 90, Bucket: metrics.Month, Filter: metrics.Filter{"plan": {"starter", "pro", "enterprise"}}},
+		{Name: "Monthly churn", Kind: metrics.Churn, Window: 30, Bucket: metrics.Month},
 	} {
 		if err := in.Validate(); err != nil {
 			return err
@@ -243,22 +244,27 @@ func seedCustomerData(ctx context.Context, st *store.Store, ws int64, now time.T
 		if err != nil {
 			return fmt.Errorf("metric %s: %w", in.Name, err)
 		}
-		if nps.ID == 0 {
+		switch {
+		case nps.ID == 0:
 			nps = d
+		case d.Kind == metrics.Churn:
+			churn = d
 		}
 	}
-	// The NPS key result follows its metric from now on.
+	// The NPS and churn key results follow their metrics from now on.
 	krs, _, err := st.KeyResults(ctx, ws, 0, store.Page{Limit: store.MaxPageLimit})
 	if err != nil {
 		return err
 	}
+	bind := map[string]int64{"nps": nps.ID, "monthly-churn": churn.ID}
 	for _, k := range krs {
-		if k.Key != "nps" {
+		id, ok := bind[k.Key]
+		if !ok {
 			continue
 		}
-		src, id := goals.Metric, nps.ID
+		src := goals.Metric
 		if _, err := st.UpdateKeyResult(ctx, sys, ws, k.ID, k.Version, goals.KeyResultUpdate{Source: &src, MetricID: &id}); err != nil {
-			return fmt.Errorf("bind the NPS key result: %w", err)
+			return fmt.Errorf("bind the %s key result: %w", k.Key, err)
 		}
 	}
 	if _, err := metrics.RefreshKeyResults(ctx, st, ws, now); err != nil {

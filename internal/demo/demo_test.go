@@ -98,7 +98,7 @@ func TestSeed(t *testing.T) {
 		if err != nil || len(metrics.Diff(have, want)) > 0 {
 			t.Errorf("demo aggregates differ from a recomputation: %v", err)
 		}
-		// The NPS key result follows its metric.
+		// The NPS and churn key results follow their metrics.
 		var bound int
 		krs0, _, _ := s.KeyResults(ctx, res.WorkspaceID, 0, store.Page{})
 		for _, k := range krs0 {
@@ -109,8 +109,8 @@ func TestSeed(t *testing.T) {
 				}
 			}
 		}
-		if bound != 1 {
-			t.Errorf("%d key results bound to a metric, want the NPS one", bound)
+		if bound != 2 {
+			t.Errorf("%d key results bound to a metric, want the NPS and churn ones", bound)
 		}
 		// The journey's milestones make a funnel.
 		js, _, err := s.Journeys(ctx, res.WorkspaceID, store.Page{})

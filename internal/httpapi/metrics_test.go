@@ -257,6 +257,38 @@ func TestCustomerMetricsThroughTheAPI(t *testing.T) {
 				t.Errorf("segments = %+v, want the event-only customers (no plan) and pro with its 2 lost", res.Segments)
 			}
 
+			// Churn as a metric: February's 20% of 10, then March's 0% of 12 (tested against
+			// February), by plan.
+			var churn metrics.Result
+			r = env.Do(t, http.MethodGet, base+"/metric-values?kind=churn&from=2026-02-01&to=2026-04-01&every=month&by=plan", nil)
+			if r.Status != http.StatusOK {
+				t.Fatalf("churn = %d %s", r.Status, r.Body)
+			}
+			r.JSON(t, &churn)
+			if churn.Source != metrics.FromCustomers || len(churn.Points) != 2 || churn.Points[0].Value.Value != 20 || churn.Points[0].N != 10 ||
+				churn.Points[1].N != 12 || churn.Points[1].Change == nil || churn.Points[1].Change.Method != "two-proportion-z" ||
+				churn.Points[1].Change.Difference != -20 || churn.Total.Value != 20 || len(churn.Segments) != 2 {
+				t.Errorf("churn by month = %+v, want February 20%% of 10, March 0%% of 12 tested against it, and two segments", churn)
+			}
+			// A key result bound to a saved churn metric takes its value.
+			var def metrics.Definition
+			if r := env.Do(t, http.MethodPost, base+"/metrics", map[string]any{"name": "Churn, 75 days", "kind": "churn", "window_days": 75,
+				"filter": map[string]any{"plan": []string{"pro"}}}); r.Status != http.StatusCreated {
+				t.Fatalf("create churn metric = %d %s", r.Status, r.Body)
+			} else {
+				r.JSON(t, &def)
+			}
+			kr := bindKeyResult(t, env, def.ID)
+			var now metrics.Result
+			r = env.Do(t, http.MethodGet, fmt.Sprintf("%s/metrics/%d/values?every=", base, def.ID), nil)
+			r.JSON(t, &now)
+			if kr.Current != now.Total.Value || now.Total.N != 10 || now.Total.Value != 20 {
+				t.Errorf("churn key result = %v, metric %+v; want both 20%% of the 10 pro customers", kr.Current, now.Total)
+			}
+			if r := env.Do(t, http.MethodGet, base+"/metric-values?kind=churn&filter=plan:pro&by=region", nil); r.Status != http.StatusBadRequest {
+				t.Errorf("churn filtered on one dimension and broken down by another = %d, want 400", r.Status)
+			}
+
 			// The journey's milestones: 3 of the 4 February sign-ups created a form, 1 published it.
 			var m struct {
 				ID     int64 `json:"id"`

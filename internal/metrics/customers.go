@@ -65,22 +65,7 @@ func Periods(ls []Lifecycle, every Bucket, from, to civil.Date, loc *time.Locati
 		e := every.Next(s)
 		a, b := at(s), at(e)
 		p := Period{Start: s, End: e, Label: every.Label(s)}
-		// A customer who signs up and churns within the period is new and leaves E, but is
-		// not "lost" from S: S counts only those there at the start.
-		for _, l := range ls {
-			if l.activeAt(a.Add(-time.Nanosecond)) {
-				p.AtStart++
-				if !l.Churn.IsZero() && l.Churn.Before(b) {
-					p.Lost++
-				}
-			}
-			if !l.Signup.Before(a) && l.Signup.Before(b) {
-				p.New++
-			}
-			if l.activeAt(b.Add(-time.Nanosecond)) {
-				p.AtEnd++
-			}
-		}
+		p.AtStart, p.New, p.Lost, p.AtEnd = spanCounts(ls, a, b)
 		p.Retention = percent(stats.Wilson(clampInt(p.AtEnd-p.New, 0, p.AtStart), p.AtStart))
 		p.Churn = percent(stats.Wilson(p.Lost, p.AtStart))
 		if revenue != nil {
@@ -99,6 +84,110 @@ func Periods(ls []Lifecycle, every Bucket, from, to civil.Date, loc *time.Locati
 }
 
 func clampInt(v, lo, hi int) int { return max(lo, min(hi, v)) }
+
+// spanCounts counts, for the instants [a, b), the customers at its start, the new ones, the
+// ones of the start lost during it, and the customers at its end. A customer who signs up and
+// churns within the span is new and leaves the end count, but is not "lost": lost counts only
+// those there at the start.
+func spanCounts(ls []Lifecycle, a, b time.Time) (atStart, newN, lost, atEnd int) {
+	for _, l := range ls {
+		if l.activeAt(a.Add(-time.Nanosecond)) {
+			atStart++
+			if !l.Churn.IsZero() && l.Churn.Before(b) {
+				lost++
+			}
+		}
+		if !l.Signup.Before(a) && l.Signup.Before(b) {
+			newN++
+		}
+		if l.activeAt(b.Add(-time.Nanosecond)) {
+			atEnd++
+		}
+	}
+	return atStart, newN, lost, atEnd
+}
+
+// customerSample is retention or churn over [a, b) as a share: retained (E − N) or lost, out
+// of the customers at the start.
+func customerSample(k Kind, ls []Lifecycle, a, b time.Time) Sample {
+	s0, n, lost, e := spanCounts(ls, a, b)
+	if k == Churn {
+		return Sample{Form: Share, Pos: int64(lost), Neg: int64(s0 - lost)}
+	}
+	kept := clampInt(e-n, 0, s0)
+	return Sample{Form: Share, Pos: int64(kept), Neg: int64(s0 - kept)}
+}
+
+// runCustomerKind answers a query of retention or churn: the value over the span, a point per
+// bucket each tested against the one before (two-proportion z), and the same per segment.
+func runCustomerKind(ctx context.Context, r Reader, ws int64, layout Layout, q Query) (Result, error) {
+	dim := q.By
+	if dim == "" && len(q.Filter) == 1 {
+		dim = q.Filter.Dims()[0]
+	}
+	ls, err := r.CustomerLifecycles(ctx, ws, dim)
+	if err != nil {
+		return Result{}, err
+	}
+	if vals, ok := q.Filter[dim]; ok {
+		kept := ls[:0:0]
+		for _, l := range ls {
+			if slices.Contains(vals, l.Segment) {
+				kept = append(kept, l)
+			}
+		}
+		ls = kept
+	}
+	notes, err := r.AnnotationsBetween(ctx, ws, q.From, q.To)
+	if err != nil {
+		return Result{}, err
+	}
+	loc := layout.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	at := func(d civil.Date) time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc) }
+	series := func(ls []Lifecycle) (Value, []Point) {
+		total := Evaluate(customerSample(q.Kind, ls, at(q.From), at(q.To)))
+		if q.Every == "" {
+			return total, nil
+		}
+		var points []Point
+		var prev *Sample
+		for s := q.Every.Start(q.From); s.Before(q.To); s = q.Every.Next(s) {
+			e := q.Every.Next(s)
+			smp := customerSample(q.Kind, ls, at(s), at(e))
+			p := Point{Start: s, End: e, Label: q.Every.Label(s), Value: Evaluate(smp)}
+			if prev != nil && prev.N() > 0 && smp.N() > 0 {
+				c := &Change{Test: Compare(smp, *prev)}
+				for _, a := range notes {
+					if !a.Day.Before(points[len(points)-1].Start) && a.Day.Before(e) {
+						c.Annotations = append(c.Annotations, a)
+					}
+				}
+				p.Change = c
+			}
+			points = append(points, p)
+			prev = &smp
+		}
+		return total, points
+	}
+	res := Result{Kind: q.Kind, Variant: q.Variant, From: q.From, To: q.To, Every: q.Every, By: q.By, Source: FromCustomers}
+	res.Total, res.Points = series(ls)
+	if q.By != "" {
+		for _, seg := range Segments(ls) {
+			var part []Lifecycle
+			for _, l := range ls {
+				if l.Segment == seg {
+					part = append(part, l)
+				}
+			}
+			t, ps := series(part)
+			res.Segments = append(res.Segments, Segment{Value: seg, Total: t, Points: ps})
+		}
+	}
+	return res, nil
+}
 
 func percent(e stats.Estimate) stats.Estimate {
 	e.Value, e.Interval.Low, e.Interval.High = round(100*e.Value), round(100*e.Interval.Low), round(100*e.Interval.High)

@@ -29,6 +29,11 @@ const (
 	// Custom counts feedback items, or sums or averages a numeric attribute of theirs (such
 	// as a ticket's handling minutes). It is counted from the items themselves.
 	Custom Kind = "custom"
+	// Retention and Churn are the share of the customers at a span's start still there at its
+	// end less the new ones ((E − N) / S), and the share of them lost; counted from customer
+	// events.
+	Retention Kind = "retention"
+	Churn     Kind = "churn"
 )
 
 // Kinds lists the kinds that come from feedback answers.
@@ -59,11 +64,16 @@ const (
 
 // Variants lists the variants of each kind, the default first.
 var Variants = map[Kind][]Variant{
-	NPS:    {Score},
-	CSAT:   {Satisfied, Mean},
-	CES:    {Mean, Agree, NetEasy},
-	Custom: {Count, Sum, Mean},
+	NPS:       {Score},
+	CSAT:      {Satisfied, Mean},
+	CES:       {Mean, Agree, NetEasy},
+	Custom:    {Count, Sum, Mean},
+	Retention: {Score},
+	Churn:     {Score},
 }
+
+// CustomerKind reports whether k is counted from customer events rather than feedback.
+func (k Kind) CustomerKind() bool { return k == Retention || k == Churn }
 
 // Count and Sum are a custom metric's variants beside Mean: how many items, and the sum of
 // their attribute.
@@ -158,7 +168,7 @@ type Definition struct {
 	WorkspaceID int64   `json:"workspace_id"`
 	Name        string  `json:"name"`
 	Description string  `json:"description,omitempty"`
-	Kind        Kind    `json:"kind" jsonschema:"enum=nps,enum=csat,enum=ces,enum=custom"`
+	Kind        Kind    `json:"kind" jsonschema:"enum=nps,enum=csat,enum=ces,enum=custom,enum=retention,enum=churn"`
 	Variant     Variant `json:"variant,omitempty" jsonschema:"enum=,enum=satisfied,enum=mean,enum=agree,enum=net_easy,enum=count,enum=sum" jsonschema_description:"How the value is computed: csat satisfied (default) or mean; ces mean (default), agree or net_easy; custom count (default), sum or mean. Empty for NPS."`
 	// Attribute is the numeric attribute a custom metric sums or averages.
 	Attribute string `json:"attribute,omitempty" jsonschema_description:"For a custom metric: the numeric feedback attribute it sums or averages (or, with count, the items that have it)."`
@@ -182,7 +192,7 @@ func (d Definition) ETagVersion() int64 { return d.Version }
 type DefinitionInput struct {
 	Name        string          `json:"name" jsonschema:"minLength=1,maxLength=200"`
 	Description string          `json:"description,omitempty" jsonschema:"maxLength=2000"`
-	Kind        Kind            `json:"kind" jsonschema:"enum=nps,enum=csat,enum=ces,enum=custom"`
+	Kind        Kind            `json:"kind" jsonschema:"enum=nps,enum=csat,enum=ces,enum=custom,enum=retention,enum=churn"`
 	Variant     Variant         `json:"variant,omitempty" jsonschema:"enum=,enum=satisfied,enum=mean,enum=agree,enum=net_easy,enum=count,enum=sum"`
 	Attribute   string          `json:"attribute,omitempty" jsonschema:"maxLength=100"`
 	Scale       *feedback.Scale `json:"scale,omitempty"`
@@ -218,11 +228,12 @@ func (in *DefinitionInput) Validate() error {
 	v.Check(in.Name != "" && utf8.RuneCountInString(in.Name) <= 200, "name", "must be 1 to 200 characters")
 	v.Check(utf8.RuneCountInString(in.Description) <= 2000, "description", "must be at most 2000 characters")
 	variants, ok := Variants[in.Kind]
-	v.Check(ok, "kind", "must be nps, csat, ces or custom")
+	v.Check(ok, "kind", "must be nps, csat, ces, custom, retention or churn")
 	if ok {
 		v.Check(slices.Contains(variants, in.Variant), "variant", "must be one of %s for %s", variantList(variants), in.Kind)
 	}
 	checkAttribute(&v, in.Kind, in.Variant, in.Attribute)
+	checkCustomerDims(&v, in.Kind, in.Filter, "")
 	if in.Scale != nil {
 		v.Check(in.Variant == Mean, "scale", "only a mean is reported on a scale")
 		v.Check(in.Scale.Min < in.Scale.Max, "scale", "min must be below max")
@@ -276,7 +287,7 @@ func QueryOf(d Definition, from, to civil.Date) Query {
 func (q *Query) Validate() error {
 	var v fault.Validation
 	variants, ok := Variants[q.Kind]
-	v.Check(ok, "kind", "must be nps, csat, ces or custom")
+	v.Check(ok, "kind", "must be nps, csat, ces, custom, retention or churn")
 	if ok && q.Variant == "" {
 		q.Variant = variants[0]
 	}
@@ -284,6 +295,7 @@ func (q *Query) Validate() error {
 		v.Check(slices.Contains(variants, q.Variant), "variant", "must be one of %s for %s", variantList(variants), q.Kind)
 	}
 	checkAttribute(&v, q.Kind, q.Variant, q.Attribute)
+	checkCustomerDims(&v, q.Kind, q.Filter, q.By)
 	v.Check(!q.From.IsZero() && !q.To.IsZero() && q.From.Before(q.To), "to", "must be after from")
 	v.Check(q.Every == "" || slices.Contains(Buckets, q.Every), "every", "must be day, week, month or quarter")
 	if !q.From.IsZero() && !q.To.IsZero() && q.Every == Day {
@@ -311,4 +323,17 @@ func checkAttribute(v *fault.Validation, k Kind, vr Variant, attr string) {
 		v.Check(attr != "", "attribute", "is required: the numeric attribute to %s", map[Variant]string{Sum: "sum", Mean: "average"}[vr])
 	}
 	v.Check(utf8.RuneCountInString(attr) <= feedback.MaxAttrKey, "attribute", "must be at most %d characters", feedback.MaxAttrKey)
+}
+
+// checkCustomerDims checks that a retention or churn metric names at most one customer
+// dimension (plan, region or a customer attribute), in its filter or breakdown.
+func checkCustomerDims(v *fault.Validation, k Kind, f Filter, by string) {
+	if !k.CustomerKind() {
+		return
+	}
+	dims := f.Dims()
+	v.Check(len(dims) <= 1, "filter", "a %s metric filters on one customer dimension at most", k)
+	if len(dims) == 1 && by != "" {
+		v.Check(dims[0] == by, "by", "a %s metric breaks down by the dimension it filters on, %s", k, dims[0])
+	}
 }

@@ -19,12 +19,14 @@ type Reader interface {
 	EachAnswer(ctx context.Context, ws int64, question feedback.Question, from, to time.Time, fn func(*feedback.Item)) error
 	EachItem(ctx context.Context, ws int64, from, to time.Time, fn func(*feedback.Item)) error
 	AnnotationsBetween(ctx context.Context, ws int64, from, to civil.Date) ([]Annotation, error)
+	CustomerLifecycles(ctx context.Context, ws int64, segment string) ([]Lifecycle, error)
 }
 
 // Sources of a result.
 const (
 	FromAggregates = "aggregates"
 	FromFeedback   = "feedback"
+	FromCustomers  = "customers"
 )
 
 // Run answers query q for workspace ws: from the aggregates when the workspace keeps the
@@ -37,6 +39,9 @@ func Run(ctx context.Context, r Reader, ws int64, q Query) (Result, error) {
 	layout, err := r.MetricLayout(ctx, ws)
 	if err != nil {
 		return Result{}, err
+	}
+	if q.Kind.CustomerKind() {
+		return runCustomerKind(ctx, r, ws, layout, q)
 	}
 	var rows []Row
 	source := FromAggregates
