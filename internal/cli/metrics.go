@@ -47,7 +47,7 @@ func (f *dateFlag) Set(s string) error {
 
 func metricsCommand() *command {
 	subs := []*command{}
-	for _, k := range append(metrics.Kinds, metrics.Custom) {
+	for _, k := range append(metrics.Kinds, metrics.Custom, metrics.Retention, metrics.Churn) {
 		subs = append(subs, metricValueCommand(k))
 	}
 	subs = append(subs, customersCommand(), cohortsCommand(), funnelCommand(),
@@ -94,8 +94,11 @@ func metricValueCommand(k metrics.Kind) *command {
 	var since, until dateFlag
 	var window int
 	summary := fmt.Sprintf("%s over a span, by bucket and segment, each value with n and its 95%% interval", strings.ToUpper(string(k)))
-	if k == metrics.Custom {
+	switch {
+	case k == metrics.Custom:
 		summary = "count feedback items, or sum or average a numeric attribute of theirs, by bucket and segment"
+	case k.CustomerKind():
+		summary = fmt.Sprintf("%s of the customers at each bucket's start, by bucket and customer segment, with intervals and tested changes", k)
 	}
 	return roadmapCommand(string(k), summary,
 		func(fs *flag.FlagSet) {

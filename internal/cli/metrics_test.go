@@ -103,6 +103,8 @@ func TestCustomerMetricsCommands(t *testing.T) {
 			}
 			r.ok(t, []string{"SEGMENT PERIOD AT START NEW LOST AT END RETENTION % CHURN %", "all 2026-02 0 4 0 4", "all 2026-03 4 0 1 3 75 25"},
 				"metrics", "customers", "--since", "2026-02-01", "--until", "2026-04-01")
+			r.ok(t, []string{"CHURN", "counted from customers", "all 2026-03 25 ", "all 2026-04 0 "},
+				"metrics", "churn", "--every", "month", "--since", "2026-03-01", "--until", "2026-05-01")
 			r.ok(t, []string{"COHORT SIZE", "2026-02 4 100 75"}, "metrics", "cohorts", "--since", "2026-02-01", "--until", "2026-03-01")
 			r.ok(t, []string{"4 customers signed up from 2026-02-01 to 2026-02-28", "First form form_created 1 25 25 6h0m0s"},
 				"metrics", "funnel", "--journey", fmt.Sprint(r.journey), "--since", "2026-02-01", "--until", "2026-03-01", "--window-days", "7")
