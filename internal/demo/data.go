@@ -232,7 +232,7 @@ func seedCustomerData(ctx context.Context, st *store.Store, ws int64, now time.T
 	}
 	var nps, churn metrics.Definition
 	for _, in := range []metrics.DefinitionInput{
-		{Name: "NPS, last 90 days", Kind: metrics.NPS, Window: 90, Bucket: metrics.Week},
+		{Name: "NPS, last 30 days", Kind: metrics.NPS, Window: 30, Bucket: metrics.Week},
 		{Name: "Support CSAT", Kind: metrics.CSAT, Variant: metrics.Satisfied, Window: 30, Bucket: metrics.Week, Filter: metrics.Filter{"source": {"helpdesk"}}},
 		{Name: "NPS of paying plans", Kind: metrics.NPS, Window: 90, Bucket: metrics.Month, Filter: metrics.Filter{"plan": {"starter", "pro", "enterprise"}}},
 		{Name: "Monthly churn", Kind: metrics.Churn, Window: 30, Bucket: metrics.Month},
