@@ -91,8 +91,7 @@ func metricsCommand() *command {
 func metricValueCommand(k metrics.Kind) *command {
 	var variant, by, every, format, attribute string
 	var filters stringList
-	var since, until dateFlag
-	var window int
+	var span spanFlags
 	summary := fmt.Sprintf("%s over a span, by bucket and segment, each value with n and its 95%% interval", strings.ToUpper(string(k)))
 	switch {
 	case k == metrics.Custom:
@@ -109,25 +108,17 @@ func metricValueCommand(k metrics.Kind) *command {
 			fs.StringVar(&by, "by", "", "a `dimension` to break the value down by, such as plan")
 			fs.StringVar(&every, "every", "week", "the `bucket` of each point: day, week, month, quarter, or none")
 			fs.Var(&filters, "filter", "a segment as `dimension:value[,value…]`; repeatable")
-			fs.Var(&since, "since", "the first `day` counted (default: --days before --until)")
-			fs.Var(&until, "until", "the `day` after the last one counted (default: tomorrow)")
-			fs.IntVar(&window, "days", metrics.DefaultWindow, "how many days to count when --since is not given")
+			span.register(fs, metrics.DefaultWindow)
 			fs.StringVar(&format, "format", "table", "table, csv or json")
 		},
 		func(ctx context.Context, e *env, st *store.Store, ws int64) error {
-			layout, err := st.MetricLayout(ctx, ws)
+			from, to, err := span.resolve(ctx, st, ws)
 			if err != nil {
 				return err
 			}
-			q := metrics.Query{Kind: k, Variant: metrics.Variant(variant), Attribute: attribute, By: by, From: since.d, To: until.d}
+			q := metrics.Query{Kind: k, Variant: metrics.Variant(variant), Attribute: attribute, By: by, From: from, To: to}
 			if every != "none" {
 				q.Every = metrics.Bucket(every)
-			}
-			if q.To.IsZero() {
-				q.To = layout.Day(time.Now()).AddDays(1)
-			}
-			if q.From.IsZero() {
-				q.From = q.To.AddDays(-window)
 			}
 			for _, f := range filters {
 				dim, values, ok := strings.Cut(f, ":")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -149,26 +150,13 @@ func (a *API) deleteMetric(r *Request, _ Empty) (Empty, error) {
 	return Empty{}, a.store.DeleteMetric(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch)
 }
 
-// span reads from, to, every and by into q, with the defaults: to is tomorrow in the
-// workspace's time zone, from is window days before to.
+// span reads from, to, every and by into q, with the defaults of days.
 func (a *API) span(r *Request, q *metrics.Query, window int) error {
-	layout, err := a.store.MetricLayout(r.Context(), r.Workspace)
-	if err != nil {
+	var err error
+	if q.From, q.To, err = a.days(r, window); err != nil {
 		return err
 	}
 	v := r.URL.Query()
-	if q.To, err = dateParam(v.Get("to"), "to"); err != nil {
-		return err
-	}
-	if q.To.IsZero() {
-		q.To = layout.Day(a.now()).AddDays(1)
-	}
-	if q.From, err = dateParam(v.Get("from"), "from"); err != nil {
-		return err
-	}
-	if q.From.IsZero() {
-		q.From = q.To.AddDays(-window)
-	}
 	if v.Has("every") {
 		q.Every = metrics.Bucket(v.Get("every"))
 	}
@@ -297,9 +285,9 @@ func (a *API) compareMetric(r *Request, _ Empty) (metrics.Comparison, error) {
 
 // withValue is f with dimension dim narrowed to value.
 func withValue(f metrics.Filter, dim, value string) metrics.Filter {
-	out := metrics.Filter{}
-	for k, v := range f {
-		out[k] = v
+	out := maps.Clone(f)
+	if out == nil {
+		out = metrics.Filter{}
 	}
 	out[dim] = []string{value}
 	return out
