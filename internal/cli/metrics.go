@@ -47,7 +47,7 @@ func (f *dateFlag) Set(s string) error {
 
 func metricsCommand() *command {
 	subs := []*command{}
-	for _, k := range append(metrics.Kinds, metrics.Custom, metrics.Retention, metrics.Churn) {
+	for _, k := range metrics.AllKinds {
 		subs = append(subs, metricValueCommand(k))
 	}
 	subs = append(subs, customersCommand(), cohortsCommand(), funnelCommand(),
@@ -85,25 +85,37 @@ func metricsCommand() *command {
 				return fmt.Errorf("%d aggregate cells differ from a recomputation: run lodestar metrics rebuild", len(diff))
 			}),
 	)
-	return &command{name: "metrics", summary: "NPS, CSAT and CES by segment and over time, with their intervals; rebuild and check the aggregates", subs: subs}
+	return &command{name: "metrics", summary: "NPS, CSAT, CES, retention, churn, CLV and conversion by segment and over time, with their intervals; rebuild and check the aggregates", subs: subs}
 }
 
 func metricValueCommand(k metrics.Kind) *command {
-	var variant, by, every, format, attribute string
+	var variant, by, every, format, attribute, event string
+	var within int
+	var margin float64
 	var filters stringList
 	var span spanFlags
 	summary := fmt.Sprintf("%s over a span, by bucket and segment, each value with n and its 95%% interval", strings.ToUpper(string(k)))
 	switch {
 	case k == metrics.Custom:
 		summary = "count feedback items, or sum or average a numeric attribute of theirs, by bucket and segment"
+	case k == metrics.CLV:
+		summary = "lifetime value: gross profit per customer over the churn rate, by bucket and customer segment, with its interval"
+	case k == metrics.Conversion:
+		summary = "the share of each bucket's sign-ups who reached a milestone event within some days, with intervals and tested changes"
 	case k.CustomerKind():
 		summary = fmt.Sprintf("%s of the customers at each bucket's start, by bucket and customer segment, with intervals and tested changes", k)
 	}
 	return roadmapCommand(string(k), summary,
 		func(fs *flag.FlagSet) {
 			fs.StringVar(&variant, "variant", "", "how the value is computed: for csat satisfied or mean; for ces mean, agree or net_easy; for custom count, sum or mean")
-			if k == metrics.Custom {
+			switch k {
+			case metrics.Custom:
 				fs.StringVar(&attribute, "attribute", "", "the numeric feedback `attribute` to sum or average")
+			case metrics.Conversion:
+				fs.StringVar(&event, "event", "", "the customer `event` that marks the milestone, such as form_published (required)")
+				fs.IntVar(&within, "within", metrics.DefaultWithin, "the `days` after sign-up within which the milestone counts")
+			case metrics.CLV:
+				fs.Float64Var(&margin, "margin", 1, "the gross `margin`, a fraction above 0 and at most 1")
 			}
 			fs.StringVar(&by, "by", "", "a `dimension` to break the value down by, such as plan")
 			fs.StringVar(&every, "every", "week", "the `bucket` of each point: day, week, month, quarter, or none")
@@ -116,7 +128,8 @@ func metricValueCommand(k metrics.Kind) *command {
 			if err != nil {
 				return err
 			}
-			q := metrics.Query{Kind: k, Variant: metrics.Variant(variant), Attribute: attribute, By: by, From: from, To: to}
+			q := metrics.Query{Kind: k, Variant: metrics.Variant(variant), Attribute: attribute, By: by, From: from, To: to,
+				Event: event, Within: within, Margin: margin, Now: time.Now()}
 			if every != "none" {
 				q.Every = metrics.Bucket(every)
 			}
@@ -191,9 +204,13 @@ func resultRows(res metrics.Result) [][]string {
 var resultHeader = []string{"SEGMENT", "BUCKET", "VALUE", "LOW", "HIGH", "N", "NOTE", "CHANGE", "P", "SIGNIFICANT", "ANNOTATIONS"}
 
 func writeResultTable(w io.Writer, res metrics.Result) error {
-	unit := map[metrics.Form]string{metrics.Net: "score −100..100", metrics.Share: "%", metrics.Avg: "mean", metrics.Total: "count", metrics.Added: "sum"}[metrics.FormOf(res.Kind, res.Variant)]
-	fmt.Fprintf(w, "%s %s (%s), %s to %s, counted from %s\n", strings.ToUpper(string(res.Kind)), orDash(string(res.Variant)), unit,
-		res.From, res.To.AddDays(-1), res.Source)
+	unit := map[metrics.Form]string{metrics.Net: "score −100..100", metrics.Share: "%", metrics.Avg: "mean", metrics.Total: "count",
+		metrics.Added: "sum", metrics.Lifetime: "gross profit per customer"}[metrics.FormOf(res.Kind, res.Variant)]
+	name := strings.ToUpper(string(res.Kind))
+	if res.Variant != "" {
+		name += " " + string(res.Variant)
+	}
+	fmt.Fprintf(w, "%s (%s), %s to %s, counted from %s\n", name, unit, res.From, res.To.AddDays(-1), res.Source)
 	return table(w, strings.Join(resultHeader, "\t"), func(tw io.Writer) {
 		for _, r := range resultRows(res) {
 			for i := range r {

@@ -108,6 +108,14 @@ func TestCustomerMetricsCommands(t *testing.T) {
 			r.ok(t, []string{"COHORT SIZE", "2026-02 4 100 75"}, "metrics", "cohorts", "--since", "2026-02-01", "--until", "2026-03-01")
 			r.ok(t, []string{"4 customers signed up from 2026-02-01 to 2026-02-28", "First form form_created 1 25 25 6h0m0s"},
 				"metrics", "funnel", "--journey", fmt.Sprint(r.journey), "--since", "2026-02-01", "--until", "2026-03-01", "--window-days", "7")
+			// 1 of the 4 February sign-ups created a form within 7 days: 25%.
+			r.ok(t, []string{"CONVERSION (%)", "all 2026-02-01..2026-02-28 25 4.5587 69.9358 4 too few"},
+				"metrics", "conversion", "--event", "form_created", "--within", "7", "--every", "none", "--since", "2026-02-01", "--until", "2026-03-01")
+			if code, _, errs := r.run(t, "metrics", "conversion", "--since", "2026-02-01"); code == 0 || !strings.Contains(errs, "event") {
+				t.Errorf("conversion without --event = exit %d, %q", code, errs)
+			}
+			// No revenue, one churned of four in March: a CLV of 0.
+			r.ok(t, []string{"CLV (gross profit per customer)", "all 2026-03-01..2026-03-31 0 0 0 4"}, "metrics", "clv", "--every", "none", "--since", "2026-03-01", "--until", "2026-04-01")
 			if code, _, errs := r.run(t, "metrics", "funnel"); code != 2 || !strings.Contains(errs, "--journey") {
 				t.Errorf("funnel without --journey = exit %d, %q", code, errs)
 			}

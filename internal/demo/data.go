@@ -124,7 +124,12 @@ func seedCustomerData(ctx context.Context, st *store.Store, ws int64, now time.T
 			if rng.Float64() > step.p {
 				break
 			}
-			at = at.Add(time.Duration(1+rng.IntN(72)) * time.Hour)
+			// The first form comes within two days of sign-up; later steps within three.
+			hours := 72
+			if step.name == "form_created" {
+				hours = 48
+			}
+			at = at.Add(time.Duration(1+rng.IntN(hours)) * time.Hour)
 			if at.After(now) {
 				break
 			}
@@ -230,12 +235,16 @@ func seedCustomerData(ctx context.Context, st *store.Store, ws int64, now time.T
 			return fmt.Errorf("annotation: %w", err)
 		}
 	}
-	var nps, churn metrics.Definition
+	var nps, churn, dayOne metrics.Definition
 	for _, in := range []metrics.DefinitionInput{
 		{Name: "NPS, last 30 days", Kind: metrics.NPS, Window: 30, Bucket: metrics.Week},
 		{Name: "Support CSAT", Kind: metrics.CSAT, Variant: metrics.Satisfied, Window: 30, Bucket: metrics.Week, Filter: metrics.Filter{"source": {"helpdesk"}}},
 		{Name: "NPS of paying plans", Kind: metrics.NPS, Window: 90, Bucket: metrics.Month, Filter: metrics.Filter{"plan": {"starter", "pro", "enterprise"}}},
 		{Name: "Monthly churn", Kind: metrics.Churn, Window: 30, Bucket: metrics.Month},
+		{Name: "First form on day one", Kind: metrics.Conversion, Event: "form_created", Within: 1, Window: 90, Bucket: metrics.Month,
+			Description: "The share of new accounts that create a form within a day of signing up."},
+		{Name: "Lifetime value", Kind: metrics.CLV, Margin: 0.8, Window: 90, Bucket: metrics.Quarter,
+			Description: "Gross profit per account (80% margin) over the churn rate."},
 	} {
 		if err := in.Validate(); err != nil {
 			return err
@@ -249,14 +258,16 @@ func seedCustomerData(ctx context.Context, st *store.Store, ws int64, now time.T
 			nps = d
 		case d.Kind == metrics.Churn:
 			churn = d
+		case d.Kind == metrics.Conversion:
+			dayOne = d
 		}
 	}
-	// The NPS and churn key results follow their metrics from now on.
+	// The NPS, churn and day-one key results follow their metrics from now on.
 	krs, _, err := st.KeyResults(ctx, ws, 0, store.Page{Limit: store.MaxPageLimit})
 	if err != nil {
 		return err
 	}
-	bind := map[string]int64{"nps": nps.ID, "monthly-churn": churn.ID}
+	bind := map[string]int64{"nps": nps.ID, "monthly-churn": churn.ID, "first-form-in-a-day": dayOne.ID}
 	for _, k := range krs {
 		id, ok := bind[k.Key]
 		if !ok {

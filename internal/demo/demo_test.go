@@ -98,19 +98,20 @@ func TestSeed(t *testing.T) {
 		if err != nil || len(metrics.Diff(have, want)) > 0 {
 			t.Errorf("demo aggregates differ from a recomputation: %v", err)
 		}
-		// The NPS and churn key results follow their metrics.
+		// The NPS, churn and day-one conversion key results follow their metrics.
 		var bound int
 		krs0, _, _ := s.KeyResults(ctx, res.WorkspaceID, 0, store.Page{})
 		for _, k := range krs0 {
 			if k.Source == goals.Metric {
 				bound++
+				t.Logf("bound key result %q: %v (baseline %v, target %v)", k.Title, k.Current, k.Baseline, k.Target)
 				if k.Current == k.Baseline {
 					t.Errorf("bound key result %q still at its baseline %v", k.Title, k.Current)
 				}
 			}
 		}
-		if bound != 2 {
-			t.Errorf("%d key results bound to a metric, want the NPS and churn ones", bound)
+		if bound != 3 {
+			t.Errorf("%d key results bound to a metric, want the NPS, churn and day-one ones", bound)
 		}
 		// The journey's milestones make a funnel.
 		js, _, err := s.Journeys(ctx, res.WorkspaceID, store.Page{})

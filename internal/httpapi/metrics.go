@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,16 +27,18 @@ func (a *API) metricRoutes() []*Route {
 		{Name: "every", Description: "The width of the series' points: day, week, month or quarter; none for a single value. Defaults to the metric's bucket."},
 		{Name: "by", Description: "A dimension to break the value down by, such as plan or touchpoint."},
 	}
-	adhoc := append([]QueryParam{
-		{Name: "kind", Description: "nps, csat, ces or custom."},
+	measure := []QueryParam{
+		{Name: "kind", Description: "nps, csat, ces, custom, retention, churn, clv or conversion."},
 		{Name: "variant", Description: "For csat: satisfied (default) or mean; for ces: mean (default), agree or net_easy; for custom: count (default), sum or mean."},
 		{Name: "attribute", Description: "For custom: the numeric feedback attribute to sum or average (or, with count, that items must have)."},
-		{Name: "filter", Description: "A segment, as dimension:value[,value…], such as plan:pro,enterprise; repeat for several dimensions."},
-	}, span...)
-	compare := []QueryParam{
-		{Name: "kind", Description: "nps, csat, ces or custom."},
-		{Name: "variant", Description: "As for metric values."},
-		{Name: "attribute", Description: "As for metric values."},
+		{Name: "event", Description: "For conversion: the customer event that marks the milestone."},
+		{Name: "within_days", Description: "For conversion: the days after sign-up within which the milestone counts (default 30)."},
+		{Name: "margin", Description: "For clv: the gross margin, a fraction above 0 and at most 1 (default 1)."},
+	}
+	adhoc := append(append(slices.Clone(measure),
+		QueryParam{Name: "filter", Description: "A segment, as dimension:value[,value…], such as plan:pro,enterprise; repeat for several dimensions."}),
+		span...)
+	compare := append(slices.Clone(measure), []QueryParam{
 		{Name: "filter", Description: "A segment both sides share, as dimension:value[,value…]; repeatable."},
 		{Name: "from", Description: "The first day of side A (and of B, unless b_from is given).", Format: "date"},
 		{Name: "to", Description: "The day after the last day of side A (and of B, unless b_to is given).", Format: "date"},
@@ -43,12 +47,12 @@ func (a *API) metricRoutes() []*Route {
 		{Name: "dim", Description: "A dimension, to compare two of its values."},
 		{Name: "a", Description: "The value of dim on side A."},
 		{Name: "b", Description: "The value of dim on side B."},
-	}
+	}...)
 	return []*Route{
 		op(Route{ID: "listMetrics", Method: http.MethodGet, Path: ws + "/metrics", Tag: tag, Perm: auth.PermView,
 			Summary: "List the saved metric definitions", Paged: true}, a.listMetrics),
 		op(Route{ID: "createMetric", Method: http.MethodPost, Path: ws + "/metrics", Tag: tag, Perm: auth.PermEdit,
-			Summary: "Save a metric definition: NPS, CSAT or CES, with a variant, a segment filter and a bucket", Status: http.StatusCreated}, a.createMetric),
+			Summary: "Save a metric definition (NPS, CSAT, CES, custom, retention, churn, CLV or milestone conversion) with its variant, segment filter and bucket", Status: http.StatusCreated}, a.createMetric),
 		op(Route{ID: "getMetric", Method: http.MethodGet, Path: ws + "/metrics/{metric}", Tag: tag, Perm: auth.PermView,
 			Summary: "Get a metric definition"}, a.getMetric),
 		op(Route{ID: "replaceMetric", Method: http.MethodPut, Path: ws + "/metrics/{metric}", Tag: tag, Perm: auth.PermEdit,
@@ -204,6 +208,9 @@ func paramError(err error) error {
 }
 
 func (a *API) run(r *Request, q metrics.Query) (metrics.Result, error) {
+	if q.Now.IsZero() {
+		q.Now = a.now()
+	}
 	if err := q.Validate(); err != nil {
 		return metrics.Result{}, paramError(err)
 	}
@@ -226,13 +233,32 @@ func (a *API) metricValues(r *Request, _ Empty) (metrics.Result, error) {
 	return a.run(r, q)
 }
 
-func (a *API) queryMetric(r *Request, _ Empty) (metrics.Result, error) {
-	v := r.URL.Query()
-	q := metrics.Query{Kind: metrics.Kind(v.Get("kind")), Variant: metrics.Variant(v.Get("variant")), Attribute: v.Get("attribute"), Every: metrics.Week}
+// adhocQuery reads what an ad hoc query measures: kind, variant, attribute, event,
+// within_days, margin and filter.
+func adhocQuery(v url.Values) (metrics.Query, error) {
+	q := metrics.Query{Kind: metrics.Kind(v.Get("kind")), Variant: metrics.Variant(v.Get("variant")), Attribute: v.Get("attribute"),
+		Event: v.Get("event")}
 	var err error
-	if q.Filter, err = parseFilter(v["filter"]); err != nil {
+	if s := v.Get("within_days"); s != "" {
+		if q.Within, err = strconv.Atoi(s); err != nil || q.Within < 1 {
+			return q, fieldError(http.StatusBadRequest, "invalid-parameter", "within_days", "within_days must be a whole number of days, 1 or more.")
+		}
+	}
+	if s := v.Get("margin"); s != "" {
+		if q.Margin, err = strconv.ParseFloat(s, 64); err != nil || !(q.Margin > 0 && q.Margin <= 1) {
+			return q, fieldError(http.StatusBadRequest, "invalid-parameter", "margin", "margin must be a fraction above 0 and at most 1, such as 0.8.")
+		}
+	}
+	q.Filter, err = parseFilter(v["filter"])
+	return q, err
+}
+
+func (a *API) queryMetric(r *Request, _ Empty) (metrics.Result, error) {
+	q, err := adhocQuery(r.URL.Query())
+	if err != nil {
 		return metrics.Result{}, err
 	}
+	q.Every = metrics.Week
 	if err := a.span(r, &q, metrics.DefaultWindow); err != nil {
 		return metrics.Result{}, err
 	}
@@ -241,9 +267,8 @@ func (a *API) queryMetric(r *Request, _ Empty) (metrics.Result, error) {
 
 func (a *API) compareMetric(r *Request, _ Empty) (metrics.Comparison, error) {
 	v := r.URL.Query()
-	base := metrics.Query{Kind: metrics.Kind(v.Get("kind")), Variant: metrics.Variant(v.Get("variant")), Attribute: v.Get("attribute")}
-	var err error
-	if base.Filter, err = parseFilter(v["filter"]); err != nil {
+	base, err := adhocQuery(v)
+	if err != nil {
 		return metrics.Comparison{}, err
 	}
 	if err := a.span(r, &base, metrics.DefaultWindow); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/lodestar-cx/lodestar/internal/goals"
 	"github.com/lodestar-cx/lodestar/internal/httpapi"
 	"github.com/lodestar-cx/lodestar/internal/metrics"
+	"github.com/lodestar-cx/lodestar/internal/stats"
 	"github.com/lodestar-cx/lodestar/internal/store/storetest"
 )
 
@@ -187,8 +188,15 @@ func TestMetricsThroughTheAPI(t *testing.T) {
 func bindKeyResult(t *testing.T, env *apitest.Env, metricID int64) goals.KeyResult {
 	t.Helper()
 	ws := env.Workspace.ID
+	// The key result hangs from the workspace's vision, made on the first call.
+	var list struct {
+		Items []goals.Goal `json:"items"`
+	}
+	env.Do(t, http.MethodGet, fmt.Sprintf("/api/v1/workspaces/%d/goals", ws), nil).JSON(t, &list)
 	var vision goals.Goal
-	if r := env.Do(t, http.MethodPost, fmt.Sprintf("/api/v1/workspaces/%d/goals", ws), map[string]any{"title": "Customers love us"}); r.Status != http.StatusCreated {
+	if len(list.Items) > 0 {
+		vision = list.Items[0]
+	} else if r := env.Do(t, http.MethodPost, fmt.Sprintf("/api/v1/workspaces/%d/goals", ws), map[string]any{"title": "Customers love us"}); r.Status != http.StatusCreated {
 		t.Fatalf("create goal = %d %s", r.Status, r.Body)
 	} else {
 		r.JSON(t, &vision)
@@ -287,6 +295,62 @@ func TestCustomerMetricsThroughTheAPI(t *testing.T) {
 			}
 			if r := env.Do(t, http.MethodGet, base+"/metric-values?kind=churn&filter=plan:pro&by=region", nil); r.Status != http.StatusBadRequest {
 				t.Errorf("churn filtered on one dimension and broken down by another = %d, want 400", r.Status)
+			}
+
+			// CLV over February: 2,000 × 0.5 gross profit over 10 customers, divided by the
+			// churn of 2 in 10: 500, its interval from the Wilson interval of that churn.
+			var clv metrics.Result
+			r = env.Do(t, http.MethodGet, base+"/metric-values?kind=clv&margin=0.5&from=2026-02-01&to=2026-03-01&every=", nil)
+			if r.Status != http.StatusOK {
+				t.Fatalf("clv = %d %s", r.Status, r.Body)
+			}
+			r.JSON(t, &clv)
+			w := stats.Wilson(2, 10)
+			if v := clv.Total; v.Value != 500 || v.N != 10 || !v.TooFew || math.Abs(v.Interval.Low-100/w.Interval.High) > 1e-3 ||
+				math.Abs(v.Interval.High-100/w.Interval.Low) > 1e-3 {
+				t.Errorf("clv = %+v, want 500 over 10 customers, interval 100/%.4f..100/%.4f", v.Estimate, w.Interval.High, w.Interval.Low)
+			}
+			if r := env.Do(t, http.MethodGet, base+"/metric-values?kind=clv&margin=1.5", nil); r.Status != http.StatusBadRequest {
+				t.Errorf("clv with a margin of 1.5 = %d, want 400", r.Status)
+			}
+
+			// Conversion: 3 of the 4 February sign-ups created a form within 7 days; with a
+			// 90-day window none of them has had all its time by mid-April, so none counts.
+			var conv metrics.Result
+			r = env.Do(t, http.MethodGet, base+"/metric-values?kind=conversion&event=form_created&within_days=7&from=2026-02-01&to=2026-03-01&every=", nil)
+			if r.Status != http.StatusOK {
+				t.Fatalf("conversion = %d %s", r.Status, r.Body)
+			}
+			r.JSON(t, &conv)
+			if conv.Total.Value != 75 || conv.Total.N != 4 {
+				t.Errorf("conversion = %+v, want 75%% of 4", conv.Total.Estimate)
+			}
+			r = env.Do(t, http.MethodGet, base+"/metric-values?kind=conversion&event=form_created&within_days=90&from=2026-02-01&to=2026-03-01&every=", nil)
+			r.JSON(t, &conv)
+			if conv.Total.N != 0 || conv.Total.Sample.Skipped != 4 {
+				t.Errorf("conversion within 90 days = %+v, want none counted and 4 skipped", conv.Total)
+			}
+			if r := env.Do(t, http.MethodGet, base+"/metric-values?kind=conversion", nil); r.Status != http.StatusBadRequest {
+				t.Errorf("conversion without an event = %d, want 400", r.Status)
+			}
+			// A key result bound to a saved conversion metric takes its value: the sign-ups of
+			// the 75 days to mid-April are the four of February.
+			var convDef metrics.Definition
+			if r := env.Do(t, http.MethodPost, base+"/metrics", map[string]any{"name": "Form within a week", "kind": "conversion",
+				"event": "form_created", "within_days": 7, "window_days": 75}); r.Status != http.StatusCreated {
+				t.Fatalf("create conversion metric = %d %s", r.Status, r.Body)
+			} else {
+				r.JSON(t, &convDef)
+			}
+			if convDef.Event != "form_created" || convDef.Within != 7 {
+				t.Errorf("saved conversion metric = %+v", convDef)
+			}
+			if kr := bindKeyResult(t, env, convDef.ID); kr.Current != 75 {
+				t.Errorf("conversion key result = %v, want 75", kr.Current)
+			}
+			if r := env.Do(t, http.MethodPost, base+"/metrics", map[string]any{"name": "Bad", "kind": "churn", "event": "x"}); r.Status != http.StatusBadRequest &&
+				r.Status != http.StatusUnprocessableEntity {
+				t.Errorf("churn metric with an event = %d, want a validation error", r.Status)
 			}
 
 			// The journey's milestones: 3 of the 4 February sign-ups created a form, 1 published it.

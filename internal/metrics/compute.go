@@ -42,7 +42,16 @@ const (
 	Avg   Form = "mean"  // mean answer
 	Total Form = "count" // how many items (custom)
 	Added Form = "sum"   // the sum of an attribute (custom)
+	// Lifetime is a CLV: Pos customers lost and Neg kept out of those at the span's start,
+	// and Moments.Sum the gross profit of the span.
+	Lifetime Form = "clv"
 )
+
+// Defined reports whether the sample has a value: it has answers, and a CLV has churn to
+// divide by.
+func (s Sample) Defined() bool {
+	return s.N() > 0 && (s.Form != Lifetime || s.Pos > 0)
+}
 
 // N is the number of answers the value counts.
 func (s Sample) N() int64 {
@@ -55,6 +64,8 @@ func (s Sample) N() int64 {
 // FormOf is the form of a kind's variant.
 func FormOf(k Kind, v Variant) Form {
 	switch {
+	case k == CLV:
+		return Lifetime
 	case k == Custom && v == Count:
 		return Total
 	case k == Custom && v == Sum:
@@ -180,6 +191,8 @@ func Evaluate(s Sample) Value {
 			v = s.Moments.Sum
 		}
 		e = stats.Estimate{Value: v, N: s.Moments.N, Interval: stats.Interval{Low: v, High: v}}
+	case Lifetime:
+		e = lifetime(s)
 	default:
 		e = stats.MeanT(s.Moments)
 	}
@@ -202,8 +215,9 @@ func Compare(a, b Sample) stats.Test {
 	case Share:
 		t = stats.TwoProportions(int(a.Pos), int(a.Pos+a.Neg), int(b.Pos), int(b.Pos+b.Neg))
 		t.Difference, t.Interval.Low, t.Interval.High = 100*t.Difference, 100*t.Interval.Low, 100*t.Interval.High
-	case Total, Added:
-		// Counts and sums are told apart, not tested: there is no sample to test.
+	case Total, Added, Lifetime:
+		// Counts and sums are told apart, not tested: there is no sample to test. Nor is a
+		// CLV: its churn is the part to test, as a churn metric.
 		d := Evaluate(a).Value - Evaluate(b).Value
 		t = stats.Test{Difference: d, Interval: stats.Interval{Low: d, High: d}, P: 1, Method: "none"}
 	default:
@@ -211,4 +225,20 @@ func Compare(a, b Sample) stats.Test {
 	}
 	t.Difference, t.Interval.Low, t.Interval.High = round(t.Difference), round(t.Interval.Low), round(t.Interval.High)
 	return t
+}
+
+// lifetime is the CLV of a sample: the gross profit per customer at the start (ARPC × margin)
+// over the churn rate. Its interval carries the uncertainty of the churn rate, the Wilson
+// interval of lost over customers at the start, taking the span's revenue as known. Without a
+// customer lost there is no rate to divide by: the value is 0 and marked too few.
+func lifetime(s Sample) stats.Estimate {
+	n := s.Pos + s.Neg
+	if s.Pos == 0 || n == 0 {
+		return stats.Estimate{N: int(n), TooFew: true}
+	}
+	profit := s.Moments.Sum / float64(n)
+	w := stats.Wilson(int(s.Pos), int(n))
+	e := stats.Estimate{Value: profit / w.Value, N: int(n), TooFew: w.TooFew}
+	e.Interval = stats.Interval{Low: profit / w.Interval.High, High: profit / w.Interval.Low}
+	return e
 }

@@ -107,6 +107,30 @@ func spanCounts(ls []Lifecycle, a, b time.Time) (atStart, newN, lost, atEnd int)
 	return atStart, newN, lost, atEnd
 }
 
+// customerInput is what a customer kind's samples are counted from, beside the lifecycles:
+// the first time each customer reached a conversion's milestone, and the payments a CLV
+// counts.
+type customerInput struct {
+	q       Query
+	reached map[string]time.Time
+	pays    Payments
+	now     time.Time
+}
+
+// sample is the query's kind over the instants [a, b) for the customers of ls. members limits
+// a CLV's revenue to the payments of those customers; nil counts every payment.
+func (in *customerInput) sample(ls []Lifecycle, members map[string]bool, a, b time.Time) Sample {
+	switch in.q.Kind {
+	case Conversion:
+		return conversionSample(ls, in.reached, time.Duration(in.q.Within)*24*time.Hour, in.now, a, b)
+	case CLV:
+		s0, _, lost, _ := spanCounts(ls, a, b)
+		profit := in.pays.Sum(members, a, b) * in.q.Margin
+		return Sample{Form: Lifetime, Pos: int64(lost), Neg: int64(s0 - lost), Moments: stats.Moments{N: s0, Sum: profit}}
+	}
+	return customerSample(in.q.Kind, ls, a, b)
+}
+
 // customerSample is retention or churn over [a, b) as a share: retained (E − N) or lost, out
 // of the customers at the start.
 func customerSample(k Kind, ls []Lifecycle, a, b time.Time) Sample {
@@ -118,8 +142,65 @@ func customerSample(k Kind, ls []Lifecycle, a, b time.Time) Sample {
 	return Sample{Form: Share, Pos: int64(kept), Neg: int64(s0 - kept)}
 }
 
-// runCustomerKind answers a query of retention or churn: the value over the span, a point per
-// bucket each tested against the one before (two-proportion z), and the same per segment.
+// conversionSample counts the customers of ls who signed up in [a, b): those who reached the
+// milestone within window of signing up, and those who did not. A customer who signed up less
+// than window before now has not had all the time to convert, and is skipped, converted or
+// not: the rate is that of the customers whose window is over.
+func conversionSample(ls []Lifecycle, reached map[string]time.Time, window time.Duration, now, a, b time.Time) Sample {
+	s := Sample{Form: Share}
+	for _, l := range ls {
+		if l.Signup.Before(a) || !l.Signup.Before(b) {
+			continue
+		}
+		t, ok := reached[l.Customer]
+		switch {
+		case l.Signup.Add(window).After(now):
+			// Counting the quick converters of an unfinished window, and not the others,
+			// would overstate the rate.
+			s.Skipped++
+		case ok && !t.Before(l.Signup) && t.Sub(l.Signup) <= window:
+			s.Pos++
+		default:
+			s.Neg++
+		}
+	}
+	return s
+}
+
+// Payment is what a customer paid at one time: the value of a purchased or renewed event.
+type Payment struct {
+	Customer string
+	At       time.Time
+	Value    float64
+}
+
+// Payments is payments in time order.
+type Payments []Payment
+
+// Sum is the value of the payments in [a, b) of the customers in members (all when nil).
+func (ps Payments) Sum(members map[string]bool, a, b time.Time) float64 {
+	i := sort.Search(len(ps), func(i int) bool { return !ps[i].At.Before(a) })
+	sum := 0.0
+	for ; i < len(ps) && ps[i].At.Before(b); i++ {
+		if members == nil || members[ps[i].Customer] {
+			sum += ps[i].Value
+		}
+	}
+	return sum
+}
+
+// customerSet is the customers of ls, as a set.
+func customerSet(ls []Lifecycle) map[string]bool {
+	m := make(map[string]bool, len(ls))
+	for _, l := range ls {
+		m[l.Customer] = true
+	}
+	return m
+}
+
+// runCustomerKind answers a query of a customer kind (retention, churn, CLV, conversion):
+// the value over the span, a point per bucket each tested against the one before, and the
+// same per segment.
 func runCustomerKind(ctx context.Context, r Reader, ws int64, layout Layout, q Query) (Result, error) {
 	dim := q.By
 	if dim == "" && len(q.Filter) == 1 {
@@ -129,6 +210,7 @@ func runCustomerKind(ctx context.Context, r Reader, ws int64, layout Layout, q Q
 	if err != nil {
 		return Result{}, err
 	}
+	filtered := false
 	if vals, ok := q.Filter[dim]; ok {
 		kept := ls[:0:0]
 		for _, l := range ls {
@@ -136,7 +218,7 @@ func runCustomerKind(ctx context.Context, r Reader, ws int64, layout Layout, q Q
 				kept = append(kept, l)
 			}
 		}
-		ls = kept
+		ls, filtered = kept, true
 	}
 	notes, err := r.AnnotationsBetween(ctx, ws, q.From, q.To)
 	if err != nil {
@@ -147,8 +229,27 @@ func runCustomerKind(ctx context.Context, r Reader, ws int64, layout Layout, q Q
 		loc = time.UTC
 	}
 	at := func(d civil.Date) time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc) }
-	series := func(ls []Lifecycle) (Value, []Point) {
-		total := Evaluate(customerSample(q.Kind, ls, at(q.From), at(q.To)))
+	in := &customerInput{q: q, now: q.Now}
+	if in.now.IsZero() {
+		in.now = time.Now()
+	}
+	switch q.Kind {
+	case Conversion:
+		firsts, err := r.FirstEvents(ctx, ws, []string{q.Event})
+		if err != nil {
+			return Result{}, err
+		}
+		in.reached = make(map[string]time.Time, len(firsts))
+		for c, f := range firsts {
+			in.reached[c] = f[q.Event]
+		}
+	case CLV:
+		if in.pays, err = r.Payments(ctx, ws, at(q.From), at(q.To)); err != nil {
+			return Result{}, err
+		}
+	}
+	series := func(ls []Lifecycle, members map[string]bool) (Value, []Point) {
+		total := Evaluate(in.sample(ls, members, at(q.From), at(q.To)))
 		if q.Every == "" {
 			return total, nil
 		}
@@ -156,9 +257,9 @@ func runCustomerKind(ctx context.Context, r Reader, ws int64, layout Layout, q Q
 		var prev *Sample
 		for s := q.Every.Start(q.From); s.Before(q.To); s = q.Every.Next(s) {
 			e := q.Every.Next(s)
-			smp := customerSample(q.Kind, ls, at(s), at(e))
+			smp := in.sample(ls, members, at(s), at(e))
 			p := Point{Start: s, End: e, Label: q.Every.Label(s), Value: Evaluate(smp)}
-			if prev != nil && prev.N() > 0 && smp.N() > 0 {
+			if prev != nil && prev.Defined() && smp.Defined() {
 				c := &Change{Test: Compare(smp, *prev)}
 				for _, a := range notes {
 					if !a.Day.Before(points[len(points)-1].Start) && a.Day.Before(e) {
@@ -173,7 +274,11 @@ func runCustomerKind(ctx context.Context, r Reader, ws int64, layout Layout, q Q
 		return total, points
 	}
 	res := Result{Kind: q.Kind, Variant: q.Variant, From: q.From, To: q.To, Every: q.Every, By: q.By, Source: FromCustomers}
-	res.Total, res.Points = series(ls)
+	var members map[string]bool
+	if filtered {
+		members = customerSet(ls)
+	}
+	res.Total, res.Points = series(ls, members)
 	if q.By != "" {
 		for _, seg := range Segments(ls) {
 			var part []Lifecycle
@@ -182,7 +287,7 @@ func runCustomerKind(ctx context.Context, r Reader, ws int64, layout Layout, q Q
 					part = append(part, l)
 				}
 			}
-			t, ps := series(part)
+			t, ps := series(part, customerSet(part))
 			res.Segments = append(res.Segments, Segment{Value: seg, Total: t, Points: ps})
 		}
 	}
@@ -365,12 +470,10 @@ func (q *CustomerQuery) Validate() error {
 type CustomerReader interface {
 	MetricLayout(ctx context.Context, ws int64) (Layout, error)
 	CustomerLifecycles(ctx context.Context, ws int64, segment string) ([]Lifecycle, error)
-	Revenue(ctx context.Context, ws int64, from, to time.Time) (float64, error)
+	Payments(ctx context.Context, ws int64, from, to time.Time) (Payments, error)
 }
 
-// RunCustomers answers a customer query. Revenue is not split by segment: it is per event, and
-// events carry no segment of their own, so a segment's CLV uses the revenue of all customers
-// shared by its own customers at the start of each period.
+// RunCustomers answers a customer query. A segment's revenue is what its own customers paid.
 func RunCustomers(ctx context.Context, r CustomerReader, ws int64, q CustomerQuery) (CustomerResult, error) {
 	if err := q.Validate(); err != nil {
 		return CustomerResult{}, err
@@ -383,16 +486,20 @@ func RunCustomers(ctx context.Context, r CustomerReader, ws int64, q CustomerQue
 	if err != nil {
 		return CustomerResult{}, err
 	}
-	var rerr error
-	revenue := func(a, b time.Time) float64 {
-		v, err := r.Revenue(ctx, ws, a, b)
-		if err != nil && rerr == nil {
-			rerr = err
-		}
-		return v
+	loc := layout.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	at := func(d civil.Date) time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc) }
+	pays, err := r.Payments(ctx, ws, at(q.Every.Start(q.From)), at(q.To).AddDate(0, 3, 0))
+	if err != nil {
+		return CustomerResult{}, err
+	}
+	revenueOf := func(members map[string]bool) func(a, b time.Time) float64 {
+		return func(a, b time.Time) float64 { return pays.Sum(members, a, b) }
 	}
 	res := CustomerResult{From: q.From, To: q.To, Every: q.Every, By: q.By, Margin: q.Margin,
-		Periods: Periods(ls, q.Every, q.From, q.To, layout.Location, q.Margin, revenue)}
+		Periods: Periods(ls, q.Every, q.From, q.To, loc, q.Margin, revenueOf(nil))}
 	if q.By != "" {
 		for _, seg := range Segments(ls) {
 			var part []Lifecycle
@@ -401,22 +508,11 @@ func RunCustomers(ctx context.Context, r CustomerReader, ws int64, q CustomerQue
 					part = append(part, l)
 				}
 			}
-			ps := Periods(part, q.Every, q.From, q.To, layout.Location, q.Margin, nil)
-			for i := range ps {
-				// The segment's share of the period's revenue, by its customers at the start.
-				if all := res.Periods[i]; all.AtStart > 0 && ps[i].AtStart > 0 {
-					ps[i].Revenue = round(all.Revenue * float64(ps[i].AtStart) / float64(all.AtStart))
-					ps[i].ARPC = all.ARPC
-					if ps[i].Lost > 0 {
-						clv := round(ps[i].ARPC * q.Margin / (float64(ps[i].Lost) / float64(ps[i].AtStart)))
-						ps[i].CLV = &clv
-					}
-				}
-			}
+			ps := Periods(part, q.Every, q.From, q.To, loc, q.Margin, revenueOf(customerSet(part)))
 			res.Segments = append(res.Segments, CustomerSegment{Value: seg, Periods: ps})
 		}
 	}
-	return res, rerr
+	return res, nil
 }
 
 // ErrNoMilestones is the error of a funnel of a journey without milestones.

@@ -1,10 +1,12 @@
 package metrics_test
 
 import (
+	"math"
 	"testing"
 	"time"
 
 	"github.com/lodestar-cx/lodestar/internal/metrics"
+	"github.com/lodestar-cx/lodestar/internal/stats"
 )
 
 func day(m time.Month, d int) time.Time { return time.Date(2026, m, d, 12, 0, 0, 0, time.UTC) }
@@ -87,5 +89,37 @@ func TestMilestoneFunnel(t *testing.T) {
 	}
 	if *responded.P90Seconds != (10+0.9*40)*3600 {
 		t.Errorf("p90 to first response = %v s, want %v", *responded.P90Seconds, (10+0.9*40)*3600)
+	}
+}
+
+func TestLifetimeValue(t *testing.T) {
+	// 1,000 of gross profit over 10 customers at the start, 2 of them lost: 100 per customer
+	// over a churn of 20% is 500; the interval inverts the Wilson interval of 2 in 10.
+	s := metrics.Sample{Form: metrics.Lifetime, Pos: 2, Neg: 8, Moments: stats.Moments{N: 10, Sum: 1000}}
+	v := metrics.Evaluate(s)
+	w := stats.Wilson(2, 10)
+	if v.Value != 500 || v.N != 10 || math.Abs(v.Interval.Low-100/w.Interval.High) > 1e-3 || math.Abs(v.Interval.High-100/w.Interval.Low) > 1e-3 {
+		t.Errorf("CLV = %+v, want 500 in [%.2f, %.2f]", v.Estimate, 100/w.Interval.High, 100/w.Interval.Low)
+	}
+	if !s.Defined() {
+		t.Error("a CLV with churn is not defined")
+	}
+	// Nobody lost: no rate to divide by, so no value to record.
+	none := metrics.Sample{Form: metrics.Lifetime, Pos: 0, Neg: 10, Moments: stats.Moments{N: 10, Sum: 1000}}
+	if v := metrics.Evaluate(none); none.Defined() || !v.TooFew || v.Value != 0 {
+		t.Errorf("CLV without churn = %+v (defined %v), want an undefined value marked too few", v.Estimate, none.Defined())
+	}
+	if c := metrics.Compare(s, none); c.Method != "none" {
+		t.Errorf("CLV change method = %q, want none: a CLV is shown, not tested", c.Method)
+	}
+}
+
+func TestPaymentsSum(t *testing.T) {
+	ps := metrics.Payments{{Customer: "a", At: day(1, 2), Value: 10}, {Customer: "b", At: day(1, 5), Value: 20}, {Customer: "a", At: day(2, 1), Value: 40}}
+	if got := ps.Sum(nil, day(1, 1), day(2, 1)); got != 30 {
+		t.Errorf("January = %v, want 30 (February's payment falls after the span)", got)
+	}
+	if got := ps.Sum(map[string]bool{"a": true}, day(1, 1), day(3, 1)); got != 50 {
+		t.Errorf("a's payments = %v, want 50", got)
 	}
 }

@@ -31,6 +31,7 @@ func CurrentValue(ctx context.Context, st Reader, ws int64, d Definition, now ti
 	to := layout.Day(now).AddDays(1)
 	q := QueryOf(d, to.AddDays(-d.Window), to)
 	q.Every = ""
+	q.Now = now
 	res, err := Run(ctx, st, ws, q)
 	if err != nil {
 		return Value{}, err
@@ -60,7 +61,7 @@ func RefreshKeyResults(ctx context.Context, st LiveStore, ws int64, now time.Tim
 		if err != nil {
 			return recorded, fmt.Errorf("key result %d: metric %d: %w", k.ID, d.ID, err)
 		}
-		if v.Sample.N() == 0 {
+		if !v.Sample.Defined() {
 			continue
 		}
 		note := fmt.Sprintf("%s over the %d days to %s", d.Name, d.Window, now.Format(time.DateOnly))

@@ -34,7 +34,25 @@ const (
 	// events.
 	Retention Kind = "retention"
 	Churn     Kind = "churn"
+	// CLV is customer lifetime value: the gross profit per customer of a span (revenue ×
+	// margin over the customers at its start) divided by the span's churn rate.
+	CLV Kind = "clv"
+	// Conversion is the share of the customers who signed up in a span who reached a
+	// milestone (an event) within a number of days of signing up.
+	Conversion Kind = "conversion"
 )
+
+// AllKinds lists every kind, in the order the interfaces offer them.
+var AllKinds = []Kind{NPS, CSAT, CES, Custom, Retention, Churn, CLV, Conversion}
+
+// kindList is AllKinds as a sentence, for errors.
+func kindList() string {
+	names := make([]string, len(AllKinds))
+	for i, k := range AllKinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
 
 // Kinds lists the kinds that come from feedback answers.
 var Kinds = []Kind{NPS, CSAT, CES}
@@ -64,16 +82,24 @@ const (
 
 // Variants lists the variants of each kind, the default first.
 var Variants = map[Kind][]Variant{
-	NPS:       {Score},
-	CSAT:      {Satisfied, Mean},
-	CES:       {Mean, Agree, NetEasy},
-	Custom:    {Count, Sum, Mean},
-	Retention: {Score},
-	Churn:     {Score},
+	NPS:        {Score},
+	CSAT:       {Satisfied, Mean},
+	CES:        {Mean, Agree, NetEasy},
+	Custom:     {Count, Sum, Mean},
+	Retention:  {Score},
+	Churn:      {Score},
+	CLV:        {Score},
+	Conversion: {Score},
 }
 
 // CustomerKind reports whether k is counted from customer events rather than feedback.
-func (k Kind) CustomerKind() bool { return k == Retention || k == Churn }
+func (k Kind) CustomerKind() bool {
+	return k == Retention || k == Churn || k == CLV || k == Conversion
+}
+
+// DefaultWithin is the days a conversion metric gives a customer to reach its milestone when
+// its definition names none.
+const DefaultWithin = 30
 
 // Count and Sum are a custom metric's variants beside Mean: how many items, and the sum of
 // their attribute.
@@ -168,10 +194,16 @@ type Definition struct {
 	WorkspaceID int64   `json:"workspace_id"`
 	Name        string  `json:"name"`
 	Description string  `json:"description,omitempty"`
-	Kind        Kind    `json:"kind" jsonschema:"enum=nps,enum=csat,enum=ces,enum=custom,enum=retention,enum=churn"`
-	Variant     Variant `json:"variant,omitempty" jsonschema:"enum=,enum=satisfied,enum=mean,enum=agree,enum=net_easy,enum=count,enum=sum" jsonschema_description:"How the value is computed: csat satisfied (default) or mean; ces mean (default), agree or net_easy; custom count (default), sum or mean. Empty for NPS."`
+	Kind        Kind    `json:"kind" jsonschema:"enum=nps,enum=csat,enum=ces,enum=custom,enum=retention,enum=churn,enum=clv,enum=conversion"`
+	Variant     Variant `json:"variant,omitempty" jsonschema:"enum=,enum=satisfied,enum=mean,enum=agree,enum=net_easy,enum=count,enum=sum" jsonschema_description:"How the value is computed: csat satisfied (default) or mean; ces mean (default), agree or net_easy; custom count (default), sum or mean. Empty for the other kinds."`
 	// Attribute is the numeric attribute a custom metric sums or averages.
 	Attribute string `json:"attribute,omitempty" jsonschema_description:"For a custom metric: the numeric feedback attribute it sums or averages (or, with count, the items that have it)."`
+	// Event is the milestone a conversion metric counts; Within the days after sign-up it
+	// must come within.
+	Event  string `json:"event,omitempty" jsonschema_description:"For a conversion metric: the customer event that marks the milestone, such as form_published."`
+	Within int    `json:"within_days,omitempty" jsonschema_description:"For a conversion metric: the days after sign-up within which the milestone counts (default 30)."`
+	// Margin is the gross margin a CLV metric counts, as a fraction.
+	Margin float64 `json:"margin,omitempty" jsonschema_description:"For a CLV metric: the gross margin, a fraction above 0 and at most 1 (default 1)."`
 	// Scale is the scale a mean is reported on; answers on another scale are mapped onto it
 	// linearly. Empty for the kind's usual scale.
 	Scale  *feedback.Scale `json:"scale,omitempty" jsonschema_description:"For a mean: the scale it is reported on; answers on other scales are mapped onto it linearly. Defaults to 1–5 for CSAT and 1–7 for CES."`
@@ -192,9 +224,12 @@ func (d Definition) ETagVersion() int64 { return d.Version }
 type DefinitionInput struct {
 	Name        string          `json:"name" jsonschema:"minLength=1,maxLength=200"`
 	Description string          `json:"description,omitempty" jsonschema:"maxLength=2000"`
-	Kind        Kind            `json:"kind" jsonschema:"enum=nps,enum=csat,enum=ces,enum=custom,enum=retention,enum=churn"`
+	Kind        Kind            `json:"kind" jsonschema:"enum=nps,enum=csat,enum=ces,enum=custom,enum=retention,enum=churn,enum=clv,enum=conversion"`
 	Variant     Variant         `json:"variant,omitempty" jsonschema:"enum=,enum=satisfied,enum=mean,enum=agree,enum=net_easy,enum=count,enum=sum"`
 	Attribute   string          `json:"attribute,omitempty" jsonschema:"maxLength=100"`
+	Event       string          `json:"event,omitempty" jsonschema:"maxLength=100" jsonschema_description:"For conversion: the milestone's event name."`
+	Within      int             `json:"within_days,omitempty" jsonschema_description:"For conversion: days after sign-up; defaults to 30."`
+	Margin      float64         `json:"margin,omitempty" jsonschema_description:"For clv: the gross margin as a fraction; defaults to 1."`
 	Scale       *feedback.Scale `json:"scale,omitempty"`
 	Filter      Filter          `json:"filter,omitempty"`
 	Bucket      Bucket          `json:"bucket,omitempty" jsonschema:"enum=day,enum=week,enum=month,enum=quarter" jsonschema_description:"Defaults to week."`
@@ -219,6 +254,13 @@ func (in *DefinitionInput) Normalize() {
 	if len(in.Filter) == 0 {
 		in.Filter = nil
 	}
+	in.Event = strings.TrimSpace(in.Event)
+	if in.Kind == Conversion && in.Within == 0 {
+		in.Within = DefaultWithin
+	}
+	if in.Kind == CLV && in.Margin == 0 {
+		in.Margin = 1
+	}
 }
 
 // Validate fills the defaults and checks the input.
@@ -228,12 +270,13 @@ func (in *DefinitionInput) Validate() error {
 	v.Check(in.Name != "" && utf8.RuneCountInString(in.Name) <= 200, "name", "must be 1 to 200 characters")
 	v.Check(utf8.RuneCountInString(in.Description) <= 2000, "description", "must be at most 2000 characters")
 	variants, ok := Variants[in.Kind]
-	v.Check(ok, "kind", "must be nps, csat, ces, custom, retention or churn")
+	v.Check(ok, "kind", "must be %s", kindList())
 	if ok {
 		v.Check(slices.Contains(variants, in.Variant), "variant", "must be one of %s for %s", variantList(variants), in.Kind)
 	}
 	checkAttribute(&v, in.Kind, in.Variant, in.Attribute)
 	checkCustomerDims(&v, in.Kind, in.Filter, "")
+	checkCustomerParams(&v, in.Kind, in.Event, in.Within, in.Margin)
 	if in.Scale != nil {
 		v.Check(in.Variant == Mean, "scale", "only a mean is reported on a scale")
 		v.Check(in.Scale.Min < in.Scale.Max, "scale", "min must be below max")
@@ -261,7 +304,7 @@ func variantList(vs []Variant) string {
 // Definition returns the definition the input describes.
 func (in DefinitionInput) Definition() Definition {
 	return Definition{Name: in.Name, Description: in.Description, Kind: in.Kind, Variant: in.Variant, Attribute: in.Attribute,
-		Scale: in.Scale, Filter: in.Filter, Bucket: in.Bucket, Window: in.Window}
+		Event: in.Event, Within: in.Within, Margin: in.Margin, Scale: in.Scale, Filter: in.Filter, Bucket: in.Bucket, Window: in.Window}
 }
 
 // Query asks for the values of a metric: what it measures, the days it covers [From, To),
@@ -276,26 +319,42 @@ type Query struct {
 	To        civil.Date // exclusive
 	Every     Bucket     // "" for one value over the whole span
 	By        string
+	// Event and Within are a conversion metric's milestone and days; Margin is a CLV
+	// metric's gross margin (1 when zero).
+	Event  string
+	Within int
+	Margin float64
+	// Now is the instant a conversion counts up to: a customer who signed up less than Within
+	// days before it has not had the time to convert, and is left out. Zero means now.
+	Now time.Time
 }
 
 // QueryOf is the query of definition d over [from, to).
 func QueryOf(d Definition, from, to civil.Date) Query {
-	return Query{Kind: d.Kind, Variant: d.Variant, Attribute: d.Attribute, Scale: d.Scale, Filter: d.Filter, From: from, To: to, Every: d.Bucket}
+	return Query{Kind: d.Kind, Variant: d.Variant, Attribute: d.Attribute, Scale: d.Scale, Filter: d.Filter, From: from, To: to, Every: d.Bucket,
+		Event: d.Event, Within: d.Within, Margin: d.Margin}
 }
 
 // Validate checks the query.
 func (q *Query) Validate() error {
 	var v fault.Validation
 	variants, ok := Variants[q.Kind]
-	v.Check(ok, "kind", "must be nps, csat, ces, custom, retention or churn")
+	v.Check(ok, "kind", "must be %s", kindList())
 	if ok && q.Variant == "" {
 		q.Variant = variants[0]
 	}
 	if ok {
 		v.Check(slices.Contains(variants, q.Variant), "variant", "must be one of %s for %s", variantList(variants), q.Kind)
 	}
+	if q.Kind == Conversion && q.Within == 0 {
+		q.Within = DefaultWithin
+	}
+	if q.Kind == CLV && q.Margin == 0 {
+		q.Margin = 1
+	}
 	checkAttribute(&v, q.Kind, q.Variant, q.Attribute)
 	checkCustomerDims(&v, q.Kind, q.Filter, q.By)
+	checkCustomerParams(&v, q.Kind, q.Event, q.Within, q.Margin)
 	v.Check(!q.From.IsZero() && !q.To.IsZero() && q.From.Before(q.To), "to", "must be after from")
 	v.Check(q.Every == "" || slices.Contains(Buckets, q.Every), "every", "must be day, week, month or quarter")
 	if !q.From.IsZero() && !q.To.IsZero() && q.Every == Day {
@@ -335,5 +394,23 @@ func checkCustomerDims(v *fault.Validation, k Kind, f Filter, by string) {
 	v.Check(len(dims) <= 1, "filter", "a %s metric filters on one customer dimension at most", k)
 	if len(dims) == 1 && by != "" {
 		v.Check(dims[0] == by, "by", "a %s metric breaks down by the dimension it filters on, %s", k, dims[0])
+	}
+}
+
+// checkCustomerParams checks what only conversion and CLV metrics take: a conversion's
+// milestone event and days, and a CLV's margin.
+func checkCustomerParams(v *fault.Validation, k Kind, event string, within int, margin float64) {
+	if k == Conversion {
+		v.Check(event != "", "event", "is required: the event that marks the milestone, such as form_published")
+		v.Check(utf8.RuneCountInString(event) <= feedback.MaxAttrKey, "event", "must be at most %d characters", feedback.MaxAttrKey)
+		v.Check(within >= 1 && within <= 3660, "within_days", "must be 1 to 3660")
+	} else {
+		v.Check(event == "", "event", "only a conversion metric names an event")
+		v.Check(within == 0, "within_days", "only a conversion metric has within_days")
+	}
+	if k == CLV {
+		v.Check(margin > 0 && margin <= 1, "margin", "must be a fraction above 0 and at most 1, such as 0.8")
+	} else {
+		v.Check(margin == 0, "margin", "only a clv metric has a margin")
 	}
 }

@@ -20,6 +20,8 @@ type Reader interface {
 	EachItem(ctx context.Context, ws int64, from, to time.Time, fn func(*feedback.Item)) error
 	AnnotationsBetween(ctx context.Context, ws int64, from, to civil.Date) ([]Annotation, error)
 	CustomerLifecycles(ctx context.Context, ws int64, segment string) ([]Lifecycle, error)
+	FirstEvents(ctx context.Context, ws int64, names []string) (map[string]map[string]time.Time, error)
+	Payments(ctx context.Context, ws int64, from, to time.Time) (Payments, error)
 }
 
 // Sources of a result.

@@ -164,7 +164,7 @@ func (q Query) series(rows []Row, notes []Annotation) []Point {
 	for i := range points {
 		s := SampleOf(q.Kind, q.Variant, q.Scale, samples[i])
 		points[i].Value = Evaluate(s)
-		if prev != nil && prev.N() > 0 && s.N() > 0 {
+		if prev != nil && prev.Defined() && s.Defined() {
 			c := &Change{Test: Compare(s, *prev)}
 			from, to := points[i-1].Start, points[i].End
 			for _, a := range notes {

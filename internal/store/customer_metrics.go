@@ -113,13 +113,25 @@ func (s *Store) FirstEvents(ctx context.Context, ws int64, names []string) (map[
 	return out, rows.Err()
 }
 
-// Revenue sums the value of the workspace's purchased and renewed events in [from, to).
-func (s *Store) Revenue(ctx context.Context, ws int64, from, to time.Time) (float64, error) {
-	var v sql.NullFloat64
-	err := s.readRow(ctx, `SELECT SUM(value) FROM customer_events WHERE workspace_id = $1 AND name IN ($2, $3) AND at >= $4 AND at < $5`,
-		ws, feedback.EventPurchased, feedback.EventRenewed, from.UTC(), to.UTC()).Scan(&v)
+// Payments reads the workspace's purchased and renewed events in [from, to), in time order:
+// who paid what, and when.
+func (s *Store) Payments(ctx context.Context, ws int64, from, to time.Time) (metrics.Payments, error) {
+	rows, err := s.readRows(ctx, `SELECT customer_external_id, at, COALESCE(value, 0) FROM customer_events
+		WHERE workspace_id = $1 AND name IN ($2, $3) AND at >= $4 AND at < $5 ORDER BY at, id`,
+		ws, feedback.EventPurchased, feedback.EventRenewed, from.UTC(), to.UTC())
 	if err != nil {
-		return 0, fmt.Errorf("revenue: %w", err)
+		return nil, fmt.Errorf("payments: %w", err)
 	}
-	return v.Float64, nil
+	defer rows.Close()
+	var out metrics.Payments
+	for rows.Next() {
+		var p metrics.Payment
+		var at aggregateTime
+		if err := rows.Scan(&p.Customer, &at, &p.Value); err != nil {
+			return nil, fmt.Errorf("payments: %w", err)
+		}
+		p.At = at.Time
+		out = append(out, p)
+	}
+	return out, rows.Err()
 }

@@ -15,14 +15,15 @@ import (
 	"github.com/lodestar-cx/lodestar/internal/metrics"
 )
 
-const definitionColumns = `id, workspace_id, name, description, kind, variant, attribute, scale_min, scale_max, filter, bucket,
-	window_days, created_at, updated_at, version`
+const definitionColumns = `id, workspace_id, name, description, kind, variant, attribute, event, within_days, margin,
+	scale_min, scale_max, filter, bucket, window_days, created_at, updated_at, version`
 
 func scanDefinition(row interface{ Scan(...any) error }) (metrics.Definition, error) {
 	var d metrics.Definition
 	var smin, smax sql.NullFloat64
 	var filter string
-	err := row.Scan(&d.ID, &d.WorkspaceID, &d.Name, &d.Description, &d.Kind, &d.Variant, &d.Attribute, &smin, &smax, &filter, &d.Bucket,
+	err := row.Scan(&d.ID, &d.WorkspaceID, &d.Name, &d.Description, &d.Kind, &d.Variant, &d.Attribute, &d.Event, &d.Within, &d.Margin,
+		&smin, &smax, &filter, &d.Bucket,
 		&d.Window, &d.CreatedAt, &d.UpdatedAt, &d.Version)
 	if err != nil {
 		return d, err
@@ -78,10 +79,10 @@ func (s *Store) CreateMetric(ctx context.Context, a audit.Actor, ws int64, in me
 		smin, smax := scaleArgs(in.Scale)
 		var id int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO metric_definitions (workspace_id, name, description, kind, variant,
-			scale_min, scale_max, filter, bucket, window_days, created_at, updated_at, attribute)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id`,
+			scale_min, scale_max, filter, bucket, window_days, created_at, updated_at, attribute, event, within_days, margin)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14, $15) RETURNING id`,
 			ws, in.Name, in.Description, string(in.Kind), string(in.Variant), smin, smax, filterJSON(in.Filter), string(in.Bucket),
-			in.Window, now, in.Attribute).Scan(&id)
+			in.Window, now, in.Attribute, in.Event, in.Within, in.Margin).Scan(&id)
 		if err != nil {
 			return metricNameTaken(mapErr(err))
 		}
@@ -126,9 +127,9 @@ func (s *Store) ReplaceMetric(ctx context.Context, a audit.Actor, ws, id, versio
 		smin, smax := scaleArgs(in.Scale)
 		_, err = tx.ExecContext(ctx, `UPDATE metric_definitions SET name = $3, description = $4, kind = $5, variant = $6,
 			scale_min = $7, scale_max = $8, filter = $9, bucket = $10, window_days = $11, updated_at = $12, attribute = $13,
-			version = version + 1 WHERE workspace_id = $1 AND id = $2`,
+			event = $14, within_days = $15, margin = $16, version = version + 1 WHERE workspace_id = $1 AND id = $2`,
 			ws, id, in.Name, in.Description, string(in.Kind), string(in.Variant), smin, smax, filterJSON(in.Filter),
-			string(in.Bucket), in.Window, s.stamp(), in.Attribute)
+			string(in.Bucket), in.Window, s.stamp(), in.Attribute, in.Event, in.Within, in.Margin)
 		if err != nil {
 			return metricNameTaken(mapErr(err))
 		}
