@@ -105,8 +105,8 @@ func Words(s string, fn func(word string, brk bool) bool) {
 		if r >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(s[i:])
 		}
-		if !isWordRune(r) {
-			if isBreak(r) {
+		if !IsWordRune(r) {
+			if IsBreak(r) {
 				brk = true
 			}
 			i += size
@@ -119,14 +119,14 @@ func Words(s string, fn func(word string, brk bool) bool) {
 			if r >= utf8.RuneSelf {
 				r, size = utf8.DecodeRuneInString(s[i:])
 			}
-			if isWordRune(r) {
+			if IsWordRune(r) {
 				if r >= utf8.RuneSelf || ('A' <= r && r <= 'Z') {
 					clean = false
 				}
 				i += size
 				continue
 			}
-			if isApostrophe(r) && i+size < len(s) {
+			if IsApostrophe(r) && i+size < len(s) {
 				// An apostrophe between two word characters belongs to the word.
 				next, _ := utf8.DecodeRuneInString(s[i+size:])
 				if unicode.IsLetter(next) {
@@ -151,10 +151,13 @@ func Words(s string, fn func(word string, brk bool) bool) {
 	}
 }
 
+// Lower is w lowercased, with its curly apostrophes made straight, as Words gives words.
+func Lower(w string) string { return string(lowerInto(nil, w)) }
+
 // lowerInto appends w lowercased, with curly apostrophes made straight, to buf.
 func lowerInto(buf []byte, w string) []byte {
 	for _, r := range w {
-		if isApostrophe(r) {
+		if IsApostrophe(r) {
 			r = '\''
 		}
 		buf = utf8.AppendRune(buf, unicode.ToLower(r))
@@ -162,16 +165,19 @@ func lowerInto(buf []byte, w string) []byte {
 	return buf
 }
 
-func isWordRune(r rune) bool {
+// IsWordRune reports whether r belongs to a word: a letter, a digit or a combining mark.
+func IsWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
-func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' }
+// IsApostrophe reports whether r is an apostrophe, straight or curly.
+func IsApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' }
 
-func isBreak(r rune) bool {
+// IsBreak reports whether r ends a clause: phrases do not span it.
+func IsBreak(r rune) bool {
 	switch r {
 	case '.', ',', ';', ':', '!', '?', '(', ')', '[', ']', '{', '}', '"', '\n', '\r', '\t', '|',
 		'…', '—', '–', '“', '”', '«', '»', '¡', '¿', '。', '、', '！', '？':
