@@ -214,6 +214,15 @@ func (l Layout) Day(t time.Time) civil.Date {
 	return civil.Of(t.In(loc))
 }
 
+// Start is the instant day d starts in the workspace's time zone.
+func (l Layout) Start(d civil.Date) time.Time {
+	loc := l.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+}
+
 // HasDimension reports whether the layout keeps dim apart.
 func (l Layout) HasDimension(dim string) bool {
 	return dim == "" || slices.Contains(l.Dimensions, dim)
