@@ -89,7 +89,7 @@ log "generating $ROWS rows into $csv"
 timed gen "$tmp/gen" -rows "$ROWS" -seed "$SEED" -out "$csv" -mapping "$mapping"
 log "  $(du -h "$csv" | cut -f1) in $(seconds gen) s"
 
-import_flags=(--format "$FORMAT" --mapping "$mapping")
+import_flags=(--format "$FORMAT" --mapping "$mapping" --analyze=false)
 
 # setup STORAGE-FLAGS…: creates the admin and the workspace; prints the workspace's id.
 setup() {

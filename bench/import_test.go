@@ -79,7 +79,7 @@ func BenchmarkImport(b *testing.B) {
 			storage = []string{"--database", u}
 		}
 		ws := workspace(b, lodestar, storage)
-		args := append([]string{"import", "--workspace", ws, "--format", format()}, storage...)
+		args := append([]string{"import", "--workspace", ws, "--format", format(), "--analyze=false"}, storage...)
 		if mapping != "" {
 			args = append(args, "--mapping", mapping)
 		}

@@ -137,7 +137,7 @@ import() {
 	local name=$1 ws=$2 start end
 	shift 2
 	start=$(date +%s.%N)
-	"$lodestar" import --workspace "$ws" --format csv --mapping "$mapping" "$@" "$csv" >"$work/$name.import.out" 2>"$work/$name.import.err" ||
+	"$lodestar" import --workspace "$ws" --format csv --mapping "$mapping" --analyze=false "$@" "$csv" >"$work/$name.import.out" 2>"$work/$name.import.err" ||
 		{ tail -n 20 "$work/$name.import.err" >&2; die "lodestar import into $name failed"; }
 	end=$(date +%s.%N)
 	printf '%s, in %s s by the clock\n' "$(grep '^import ' "$work/$name.import.out" | tail -n 1)" \

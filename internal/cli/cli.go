@@ -61,6 +61,8 @@ func commands() []*command {
 		tokenCommand(),
 		auditCommand(),
 		metricsCommand(),
+		insightsCommand(),
+		experimentsCommand(),
 		exportCommand(),
 		applyCommand(),
 		demoCommand(),
@@ -73,6 +75,7 @@ func commands() []*command {
 		teamLoadCommand(),
 		journeyCommand(),
 		importCommand(),
+		searchCommand(),
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lodestar-cx/lodestar/internal/config"
 	"github.com/lodestar-cx/lodestar/internal/demo"
+	"github.com/lodestar-cx/lodestar/internal/insights"
 	"github.com/lodestar-cx/lodestar/internal/metrics"
 	"github.com/lodestar-cx/lodestar/internal/server"
 	"github.com/lodestar-cx/lodestar/internal/store"
@@ -76,6 +77,7 @@ func runServe(ctx context.Context, e *env, cfg *config.Config, args []string, wi
 	refreshCtx, stopRefresh := context.WithCancel(ctx)
 	var refreshing sync.WaitGroup
 	refreshing.Go(func() { metrics.RefreshEvery(refreshCtx, st, cfg.MetricRefresh, time.Now, log) })
+	refreshing.Go(func() { insights.AnalyzeEvery(refreshCtx, st, time.Minute, log) })
 	defer func() {
 		stopRefresh()
 		refreshing.Wait()

@@ -28,6 +28,7 @@ func importCommand() *command {
 		ws                          int64
 		format, mappingFile, report string
 		dryRun, skipInvalid, plan   bool
+		analyze                     bool
 		batch                       int
 	)
 	c := &command{
@@ -42,6 +43,7 @@ func importCommand() *command {
 			fs.StringVar(&mappingFile, "mapping", "", "a JSON `file` saying which column is what (print the suggested one with --plan)")
 			fs.BoolVar(&plan, "plan", false, "print the format, the columns and the mapping as JSON, and import nothing")
 			fs.BoolVar(&dryRun, "dry-run", false, "check every record and report the problems, writing nothing")
+			fs.BoolVar(&analyze, "analyze", true, "tag the imported feedback with the workspace's themes and score its sentiment before returning (lodestar serve does it in the background otherwise)")
 			fs.BoolVar(&skipInvalid, "skip-invalid", false, "import the valid records and write the invalid ones to the report file, rather than refuse the file")
 			fs.StringVar(&report, "report", "", "with --skip-invalid, the CSV `file` that lists the invalid records (default FILE.problems.csv)")
 			fs.IntVar(&batch, "batch", ingest.DefaultBatchSize, "records written per transaction")
@@ -136,6 +138,15 @@ func importCommand() *command {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		elapsed := time.Since(started)
+		if analyze {
+			at := time.Now()
+			if n, err := st.AnalyzeFeedback(ctx, ws); err != nil {
+				fmt.Fprintf(e.stderr, "warning: the feedback was not all tagged and scored (lodestar serve finishes it): %v\n", err)
+			} else {
+				took := time.Since(at).Round(time.Millisecond)
+				defer fmt.Fprintf(e.stdout, "%d feedback items tagged with themes and scored for sentiment in %s\n", n, took)
+			}
+		}
 		if n, err := metrics.RefreshKeyResults(ctx, st, ws, time.Now()); err != nil {
 			fmt.Fprintf(e.stderr, "warning: key results bound to metrics were not refreshed: %v\n", err)
 		} else if n > 0 {

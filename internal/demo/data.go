@@ -10,6 +10,7 @@ import (
 	"github.com/lodestar-cx/lodestar/internal/civil"
 	"github.com/lodestar-cx/lodestar/internal/feedback"
 	"github.com/lodestar-cx/lodestar/internal/goals"
+	"github.com/lodestar-cx/lodestar/internal/insights"
 	"github.com/lodestar-cx/lodestar/internal/journey"
 	"github.com/lodestar-cx/lodestar/internal/metrics"
 	"github.com/lodestar-cx/lodestar/internal/store"
@@ -28,7 +29,22 @@ var (
 	plans   = []string{"free", "free", "free", "starter", "starter", "pro", "pro", "enterprise"}
 	regions = []string{"emea", "amer", "amer", "apac"}
 	praise  = []string{"Building a form took minutes.", "Templates saved me a day.", "Love the logic builder.", "Support answered in minutes on chat."}
-	moans   = []string{"Waited two days for an email reply.", "Could not publish without a custom domain.", "The pricing page is confusing.", "File upload limit is too small."}
+	// moans are what detractors write, by the touchpoint they answer about.
+	moans = map[string][]string{
+		"Pricing page":       {"The pricing page is confusing.", "Too expensive for a small team.", "The price went up and I pay more for the same forms."},
+		"Support":            {"Waited two days for an email reply.", "Support never replied to my ticket.", "Slow replies from support, again."},
+		"First form created": {"Could not publish without a custom domain.", "The editor is slow to load.", "Hard to find where to start."},
+		"Form customised":    {"File upload limit is too small.", "Cannot change the fonts on my form.", "The logic builder is confusing."},
+	}
+	touchpoints = []string{"First form created", "Support", "Pricing page", "Form customised"}
+	// demoThemes are the demo's keyword themes.
+	demoThemes = []insights.ThemeInput{
+		{Name: "Pricing", Any: []string{"pricing", "price", "expensive", "pay more"}},
+		{Name: "Slow support replies", Any: []string{"waited", "never replied", "slow replies", "reply"}},
+		{Name: "Custom domain", Any: []string{"custom domain"}},
+		{Name: "Upload limit", Any: []string{"upload limit", "file upload"}},
+		{Name: "Hard to use", Any: []string{"confusing", "hard to find", "cannot change"}},
+	}
 )
 
 // seedCustomerData writes the demo's journey, feedback, customers, events, annotations and
@@ -184,14 +200,14 @@ func seedCustomerData(ctx context.Context, st *store.Store, ws int64, now time.T
 			default:
 				score = float64(7 + rng.IntN(2))
 			}
+			touchpoint := touchpoints[rng.IntN(len(touchpoints))]
 			text := ""
 			switch {
 			case score >= 9 && rng.IntN(2) == 0:
 				text = praise[rng.IntN(len(praise))]
 			case score <= 6 && rng.IntN(3) > 0:
-				text = moans[rng.IntN(len(moans))]
+				text = moans[touchpoint][rng.IntN(len(moans[touchpoint]))]
 			}
-			touchpoint := []string{"First form created", "Support", "Pricing page", "Form customised"}[rng.IntN(4)]
 			it := feedback.Item{SourceKind: feedback.Survey, Source: "in-app-survey", ExternalID: fmt.Sprintf("nps-%05d", n),
 				CustomerExternalID: c.id, At: at, Question: feedback.NPS, Score: &score, Text: text, Touchpoint: touchpoint,
 				Attributes: map[string]string{"plan": c.plan, "region": c.region, "channel": "in_app"}}
@@ -280,6 +296,18 @@ func seedCustomerData(ctx context.Context, st *store.Store, ws int64, now time.T
 	}
 	if _, err := metrics.RefreshKeyResults(ctx, st, ws, now); err != nil {
 		return fmt.Errorf("refresh key results: %w", err)
+	}
+	// The themes tag the feedback, which finds the friction points.
+	for _, in := range demoThemes {
+		if err := in.Validate(); err != nil {
+			return err
+		}
+		if _, err := st.CreateTheme(ctx, sys, ws, in); err != nil {
+			return fmt.Errorf("theme %s: %w", in.Name, err)
+		}
+	}
+	if _, err := st.AnalyzeFeedback(ctx, ws); err != nil {
+		return err
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/lodestar-cx/lodestar/internal/auth"
 	"github.com/lodestar-cx/lodestar/internal/demo"
 	"github.com/lodestar-cx/lodestar/internal/goals"
+	"github.com/lodestar-cx/lodestar/internal/insights"
 	"github.com/lodestar-cx/lodestar/internal/metrics"
 	"github.com/lodestar-cx/lodestar/internal/roadmapdoc"
 	"github.com/lodestar-cx/lodestar/internal/store"
@@ -112,6 +113,15 @@ func TestSeed(t *testing.T) {
 		}
 		if bound != 3 {
 			t.Errorf("%d key results bound to a metric, want the NPS, churn and day-one ones", bound)
+		}
+		// The themes tag the feedback and find friction points where the journey hurts.
+		pts, err := insights.FrictionPoints(ctx, s, res.WorkspaceID, now.AddDate(0, 0, -180), now)
+		if err != nil || len(pts) == 0 || pts[0].Stage == "" {
+			t.Errorf("friction points = %+v, %v; want some, with their stage", pts, err)
+		}
+		for _, p := range pts {
+			t.Logf("friction: %s / %s / %s: %.1f%% of detractors, %.1f%% of promoters, p %.2g, %d customers", p.Stage, p.Touchpoint, p.Theme,
+				p.DetractorShare, p.PromoterShare, p.Test.P, p.Customers)
 		}
 		// The journey's milestones make a funnel.
 		js, _, err := s.Journeys(ctx, res.WorkspaceID, store.Page{})

@@ -151,7 +151,7 @@ type WriteResult struct {
 func (a *API) postFeedback(r *Request, in FeedbackInput) (WriteResult, error) {
 	c, err := a.store.WriteFeedback(r.Context(), r.Workspace, &store.Batch{Items: in.items})
 	if err == nil {
-		a.refreshKeyResults(r.Context(), r.Workspace)
+		a.feedbackChanged(r.Context(), r.Workspace)
 	}
 	return WriteResult{c}, err
 }
@@ -404,7 +404,7 @@ func (a *API) createImport(w http.ResponseWriter, r *Request) (feedback.Import, 
 		defer os.Remove(path)
 		_, err := ingest.Run(a.jobCtx, a.store, actor, ws, func() (io.ReadCloser, error) { return os.Open(path) }, opts)
 		if err == nil {
-			a.refreshKeyResults(a.jobCtx, ws)
+			a.feedbackChanged(a.jobCtx, ws)
 		}
 		var refused *ingest.RefusedError
 		if err != nil && !errors.As(err, &refused) {

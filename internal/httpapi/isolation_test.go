@@ -160,7 +160,7 @@ func ifMatch(v int64) []string { return []string{"If-Match", fmt.Sprintf(`"v%d"`
 // own tests; a route none of them covers fails the matrix.
 func cases() map[string]request {
 	all := map[string]request{}
-	for _, set := range []map[string]request{accessCases, goalCases, initiativeCases, initiativeExtraCases, journeyCases, roadmapDocCases, feedbackCases, metricCases} {
+	for _, set := range []map[string]request{accessCases, goalCases, initiativeCases, initiativeExtraCases, journeyCases, roadmapDocCases, feedbackCases, searchCases, metricCases, experimentCases, insightCases} {
 		for k, v := range set {
 			all[k] = v
 		}

@@ -376,7 +376,7 @@ func (a *API) updateFeedback(r *Request, in feedback.ItemUpdate) (feedback.Item,
 	}
 	it, err := a.store.UpdateFeedbackItem(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch, in)
 	if err == nil {
-		a.refreshKeyResults(r.Context(), r.Workspace)
+		a.feedbackChanged(r.Context(), r.Workspace)
 	}
 	return it, err
 }
@@ -389,7 +389,7 @@ func (a *API) deleteFeedback(r *Request, _ Empty) (Empty, error) {
 	if err := a.store.DeleteFeedbackItem(r.Context(), r.Actor(), r.Workspace, id, r.IfMatch); err != nil {
 		return Empty{}, err
 	}
-	a.refreshKeyResults(r.Context(), r.Workspace)
+	a.feedbackChanged(r.Context(), r.Workspace)
 	return Empty{}, nil
 }
 

@@ -21,7 +21,10 @@ func (a *API) routeTable() []*Route {
 	rs = append(rs, a.roadmapDocRoutes()...)
 	rs = append(rs, a.journeyRoutes()...)
 	rs = append(rs, a.feedbackRoutes()...)
+	rs = append(rs, a.searchRoutes()...)
 	rs = append(rs, a.metricRoutes()...)
+	rs = append(rs, a.insightRoutes()...)
+	rs = append(rs, a.experimentRoutes()...)
 	return rs
 }
 
