@@ -9,9 +9,8 @@ import (
 
 // amazonPath is the held-out check: 1,000 real review sentences of phones and their
 // accessories, labelled positive or negative, from the same UCI data set as the training
-// sentences but a domain the model never saw (shared/data/README.md).
-// amazonPath is the held-out file, copied from the shared data with its attribution
-// (testdata/README.md).
+// sentences but a domain the model never saw; copied from the shared data with its
+// attribution (testdata/README.md).
 const amazonPath = "testdata/uci-amazon-cells-labelled.json"
 
 // minAccuracy is the floor below which the held-out accuracy fails the test. The reference,
