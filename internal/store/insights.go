@@ -327,7 +327,7 @@ func (s *Store) analyzeBatch(ctx context.Context, ws int64) (int, error) {
 				sentiment = excluded.sentiment, label = excluded.label`, it.id, ws, it.version, score, string(a.Sentiment.Label)); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM feedback_themes WHERE item_id = $1`, it.id); err != nil {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM feedback_themes WHERE workspace_id = $1 AND item_id = $2`, ws, it.id); err != nil {
 				return err
 			}
 			for _, th := range a.Themes {
