@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/lodestar-cx/lodestar/internal/audit"
 	"github.com/lodestar-cx/lodestar/internal/insights"
@@ -80,15 +81,11 @@ func themesCommand() *command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			from, to, err := span.resolve(ctx, st, ws)
+			from, to, err := span.instants(ctx, st, ws)
 			if err != nil {
 				return err
 			}
-			layout, err := st.MetricLayout(ctx, ws)
-			if err != nil {
-				return err
-			}
-			sums, err := st.ThemeSummaries(ctx, ws, layout.Start(from), layout.Start(to))
+			sums, err := st.ThemeSummaries(ctx, ws, from, to)
 			if err != nil || format == "json" {
 				if err == nil {
 					err = writeJSON(e.stdout, sums)
@@ -122,15 +119,11 @@ func frictionCommand() *command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			from, to, err := span.resolve(ctx, st, ws)
+			from, to, err := span.instants(ctx, st, ws)
 			if err != nil {
 				return err
 			}
-			layout, err := st.MetricLayout(ctx, ws)
-			if err != nil {
-				return err
-			}
-			points, err := insights.FrictionPoints(ctx, st, ws, layout.Start(from), layout.Start(to))
+			points, err := insights.FrictionPoints(ctx, st, ws, from, to)
 			if err != nil || format == "json" {
 				if err == nil {
 					err = writeJSON(e.stdout, points)
@@ -138,7 +131,7 @@ func frictionCommand() *command {
 				return err
 			}
 			if len(points) == 0 {
-				fmt.Fprintf(e.stdout, "no friction point from %s to %s\n", from, to.AddDays(-1))
+				fmt.Fprintf(e.stdout, "no friction point from %s to %s\n", from.Format(time.DateOnly), to.Add(-time.Nanosecond).Format(time.DateOnly))
 				return nil
 			}
 			return table(e.stdout, "STAGE\tTOUCHPOINT\tTHEME\tDETRACTORS %\tPROMOTERS %\tP\tCUSTOMERS\tREVENUE", func(tw io.Writer) {

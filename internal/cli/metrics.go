@@ -272,6 +272,19 @@ func (f *spanFlags) resolve(ctx context.Context, st *store.Store, ws int64) (fro
 	return from, to, nil
 }
 
+// instants resolves the span and gives it also as instants in the workspace's time zone.
+func (f *spanFlags) instants(ctx context.Context, st *store.Store, ws int64) (from, to time.Time, err error) {
+	a, b, err := f.resolve(ctx, st, ws)
+	if err != nil {
+		return from, to, err
+	}
+	layout, err := st.MetricLayout(ctx, ws)
+	if err != nil {
+		return from, to, err
+	}
+	return layout.Start(a), layout.Start(b), nil
+}
+
 func customersCommand() *command {
 	var span spanFlags
 	var every, by, format string
